@@ -1,0 +1,271 @@
+// Validation with ajv, one tagged node at a time, so that one mistake gives one precise
+// message: a layer's op is found first (unknown op → "did you mean"), then its attributes
+// are checked against that op's schema alone — never a wall of anyOf branch errors.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { didYouMean, type Diagnostic } from '../source/diagnostic.js';
+import type { JsonPath, ParsedYaml } from '../source/yaml.js';
+import { LOSSES, OPS, OPTIMIZERS } from '../ops/index.js';
+import { buildSchema } from './build.js';
+import type { JsonSchema } from '../ops/types.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const schema = buildSchema();
+const defs = schema.definitions as Record<string, JsonSchema>;
+
+const cache = new Map<string, ValidateFunction>();
+function validator(key: string, make: () => JsonSchema): ValidateFunction {
+  let v = cache.get(key);
+  if (!v) {
+    v = ajv.compile(make());
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** The top level alone: its tagged members (layers, loss, optimizer) are checked below. */
+function topLevelSchema(): JsonSchema {
+  const props = { ...(schema.properties as Record<string, JsonSchema>) };
+  props.layers = { type: 'array', minItems: 1 };
+  props.loss = {};
+  props.optimizer = {};
+  return { ...schema, properties: props, definitions: undefined };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list [${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `'${v}'`;
+  return `${typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v} ${String(v)}`;
+}
+
+function valueAt(root: unknown, path: JsonPath): unknown {
+  let v: unknown = root;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function typeWords(t: unknown): string {
+  const words: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a map', array: 'a list', null: 'empty' };
+  return (Array.isArray(t) ? t : [t]).map((x) => words[x as string] ?? String(x)).join(' or ');
+}
+
+interface Where {
+  /** `conv2d 'conv1'` or `the spec` — what the attributes belong to. */
+  owner: string;
+  /** Attribute names allowed here, for "did you mean". */
+  allowed: string[];
+  kind: 'attribute' | 'key';
+}
+
+/** Turn one validator's errors into one diagnostic per distinct mistake. */
+function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, root: unknown, where: Where): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  for (const e of errors) {
+    const rel = pointerToPath(e.instancePath);
+    const path = [...base, ...rel];
+    const attr = rel.length > 0 ? String(rel[0]) : undefined;
+    const value = valueAt(root, path);
+    const label = attr === undefined ? where.owner : `'${rel.join('.')}'`;
+    let d: Diagnostic | undefined;
+    // Inside an anyOf (sizes: int or [h, w]) keep only the branch that matches the value's kind.
+    const underAnyOf = [...anyOfPaths].find((p) => e.instancePath.startsWith(p) && e.keyword !== 'anyOf');
+    if (underAnyOf !== undefined) {
+      const branchType = Array.isArray(valueAt(root, [...base, ...pointerToPath(underAnyOf)])) ? 'array' : 'integer';
+      const isArrayBranch = /\/anyOf\/1\//.test(e.schemaPath);
+      if ((branchType === 'array') !== isArrayBranch || e.keyword === 'type') continue;
+    }
+    switch (e.keyword) {
+      case 'anyOf': {
+        const hasBranchError = errors.some((x) => x !== e && x.instancePath.startsWith(e.instancePath) && x.keyword !== 'type' && x.keyword !== 'anyOf' &&
+          ((Array.isArray(value)) === /\/anyOf\/1\//.test(x.schemaPath)));
+        if (hasBranchError) continue;
+        d = { code: 'NS202', message: `${label} must be a positive integer or a list [h, w] of two, got ${describe(value)}` };
+        break;
+      }
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        // A misspelt required attribute is one mistake: the "unknown attribute" message says it.
+        const misspelt = errors.some((x) => x.keyword === 'additionalProperties' && x.instancePath === e.instancePath &&
+          didYouMean((x.params as { additionalProperty: string }).additionalProperty, [missing]) !== undefined);
+        if (misspelt) continue;
+        d = { code: 'NS203', message: `${where.owner} is missing required ${where.kind} '${missing}'` };
+        break;
+      }
+      case 'additionalProperties': {
+        const extra = (e.params as { additionalProperty: string }).additionalProperty;
+        const hint = didYouMean(extra, where.allowed);
+        d = {
+          code: 'NS204',
+          message: `unknown ${where.kind} '${extra}' for ${where.owner}`,
+          hint: hint ?? (where.allowed.length > 0 ? `expected one of: ${where.allowed.join(', ')}` : `${where.owner} takes no ${where.kind}s`),
+          range: src.locate([...path, extra], true),
+        };
+        break;
+      }
+      case 'type':
+        d = { code: 'NS202', message: `${label} must be ${typeWords((e.params as { type: unknown }).type)}, got ${describe(value)}` };
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum': {
+        const p = e.params as { comparison: string; limit: number };
+        d = { code: 'NS205', message: `${label} must be ${p.comparison.replace('>=', '≥').replace('<=', '≤')} ${p.limit}, got ${String(value)}` };
+        break;
+      }
+      case 'enum': {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+        d = {
+          code: 'NS206',
+          message: `${label} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`,
+          hint: typeof value === 'string' ? didYouMean(value, allowed) : undefined,
+        };
+        break;
+      }
+      case 'const':
+        d = { code: 'NS207', message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${describe(value)}` };
+        break;
+      case 'pattern':
+        d = {
+          code: 'NS208',
+          message: `${label} must be an identifier (${(e.params as { pattern: string }).pattern}), got ${describe(value)}`,
+          hint: attr === 'name' && typeof value === 'string' ? `try '${value.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'model'}'` : undefined,
+        };
+        break;
+      case 'minItems':
+      case 'maxItems':
+        d = { code: 'NS209', message: `${label} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} item(s), got ${Array.isArray(value) ? value.length : 0}` };
+        break;
+      case 'maxLength':
+        d = { code: 'NS209', message: `${label} is longer than ${(e.params as { limit: number }).limit} characters` };
+        break;
+      default:
+        d = { code: 'NS200', message: `${label} ${e.message ?? 'is invalid'}` };
+    }
+    const key = `${d.code}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...d, file: src.file, range: d.range ?? src.locate(path) });
+  }
+  return out;
+}
+
+/** The name of a tagged node (`relu`, or the single key of `{conv2d: {...}}`), or a diagnostic. */
+function tagOf(value: unknown, path: JsonPath, src: ParsedYaml, what: string, known: string[]): { name: string; attrs: unknown; attrsPath: JsonPath } | Diagnostic {
+  if (typeof value === 'string') return { name: value, attrs: null, attrsPath: path };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1) return { name: keys[0], attrs: (value as Record<string, unknown>)[keys[0]], attrsPath: [...path, keys[0]] };
+    const ops = keys.filter((k) => known.includes(k));
+    return {
+      code: 'NS210',
+      message: keys.length === 0 ? `empty ${what}` : `a ${what} is a one-key map {op: {attributes}}, got keys ${keys.map((k) => `'${k}'`).join(', ')}`,
+      hint: ops.length === 1 ? `indent the attributes under '${ops[0]}:'` : `write {op: {attr: value}}, e.g. {${known[0]}: {...}}`,
+      file: src.file,
+      range: src.locate(path),
+    };
+  }
+  return { code: 'NS202', message: `a ${what} must be a name or a one-key map, got ${describe(value)}`, file: src.file, range: src.locate(path) };
+}
+
+function unknownName(kind: string, name: string, known: string[], path: JsonPath, src: ParsedYaml, key: boolean): Diagnostic {
+  return {
+    code: 'NS201',
+    message: `unknown ${kind} '${name}'`,
+    hint: didYouMean(name, known) ?? `expected one of: ${known.join(', ')}`,
+    file: src.file,
+    range: src.locate(path, key),
+  };
+}
+
+function validateLayers(layers: unknown[], path: JsonPath, src: ParsedYaml, root: unknown, out: Diagnostic[]): void {
+  const known = [...OPS.keys()];
+  layers.forEach((item, idx) => {
+    const p = [...path, idx];
+    const tag = tagOf(item, p, src, 'layer', known);
+    if ('code' in tag) return void out.push(tag);
+    const op = OPS.get(tag.name);
+    if (!op) return void out.push(unknownName('op', tag.name, known, typeof item === 'string' ? p : [...p, tag.name], src, typeof item !== 'string'));
+    if (typeof item === 'string' && op.required.length > 0) {
+      return void out.push({
+        code: 'NS203',
+        message: `${tag.name} needs attributes: ${op.required.join(', ')}`,
+        hint: `write {${tag.name}: {${op.required.map((r) => `${r}: ...`).join(', ')}}}`,
+        file: src.file,
+        range: src.locate(p),
+      });
+    }
+    const attrs = typeof item === 'string' ? null : tag.attrs;
+    const v = validator(`op_${tag.name}`, () => ({ ...defs[`op_${tag.name}`], definitions: defs }));
+    const named = attrs !== null && typeof attrs === 'object' && typeof (attrs as { name?: unknown }).name === 'string' ? `'${(attrs as { name: string }).name}'` : `layers.${idx}`;
+    const owner = `${tag.name} ${named}`;
+    if (tag.name === 'block') {
+      // The block's own keys; its layers are checked item by item, recursively.
+      const shallow = validator('block_shallow', () => ({ ...defs.op_block, properties: { ...(defs.op_block.properties as object), layers: { type: 'array', minItems: 1 } } }));
+      if (!shallow(attrs)) out.push(...toDiagnostics(shallow.errors ?? [], tag.attrsPath, src, root, { owner, allowed: ['name', 'layers'], kind: 'attribute' }));
+      const inner = (attrs as { layers?: unknown } | null)?.layers;
+      if (Array.isArray(inner)) validateLayers(inner, [...tag.attrsPath, 'layers'], src, root, out);
+      return;
+    }
+    if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner, allowed: ['name', ...Object.keys(op.attributes)], kind: 'attribute' }));
+  });
+}
+
+function validateTagged(
+  value: unknown,
+  key: 'loss' | 'optimizer',
+  known: ReadonlyMap<string, { attributes: Record<string, JsonSchema> }>,
+  src: ParsedYaml,
+  root: unknown,
+  out: Diagnostic[],
+): void {
+  const names = [...known.keys()];
+  const tag = tagOf(value, [key], src, key, names);
+  if ('code' in tag) return void out.push(tag);
+  if (!known.has(tag.name)) return void out.push(unknownName(key, tag.name, names, typeof value === 'string' ? [key] : [key, tag.name], src, typeof value !== 'string'));
+  const v = validator(`${key}_${tag.name}`, () => defs[`${key}_${tag.name}`]);
+  const attrs = typeof value === 'string' ? null : tag.attrs;
+  if (typeof value === 'string' && ((defs[`${key}_${tag.name}`].required as string[]) ?? []).length > 0) {
+    const req = defs[`${key}_${tag.name}`].required as string[];
+    return void out.push({
+      code: 'NS203',
+      message: `${key} ${tag.name} needs attributes: ${req.join(', ')}`,
+      hint: `write {${tag.name}: {${req.map((r) => `${r}: ...`).join(', ')}}}`,
+      file: src.file,
+      range: src.locate([key]),
+    });
+  }
+  if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner: `${key} ${tag.name}`, allowed: Object.keys(known.get(tag.name)!.attributes), kind: 'attribute' }));
+}
+
+/** Every schema mistake of the file, each once, located. */
+export function validateSpec(src: ParsedYaml): Diagnostic[] {
+  const root = src.value;
+  const out: Diagnostic[] = [];
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    return [{ code: 'NS202', message: `a spec must be a map with netspec, name, input and layers, got ${describe(root)}`, file: src.file, range: src.locate([]) }];
+  }
+  const top = validator('top', topLevelSchema);
+  if (!top(root)) {
+    const topKeys = Object.keys(schema.properties as object);
+    out.push(...toDiagnostics(top.errors ?? [], [], src, root, { owner: 'the spec', allowed: topKeys, kind: 'key' }));
+  }
+  const r = root as Record<string, unknown>;
+  if (Array.isArray(r.layers)) validateLayers(r.layers, ['layers'], src, root, out);
+  if (r.loss !== undefined) validateTagged(r.loss, 'loss', LOSSES, src, root, out);
+  if (r.optimizer !== undefined) validateTagged(r.optimizer, 'optimizer', OPTIMIZERS, src, root, out);
+  return out;
+}
+
