@@ -128,8 +128,9 @@ export function cmp(op: CmpOp, a: Operand, b: Operand): Expr {
   return { k: 'cmp', op, a: ea, b: eb };
 }
 export const and = (a: Expr, b: Expr): Expr => ({ k: 'and', a, b });
+/** c ? a : b — two plain numbers are floats (a mask), as is usual in kernels. */
 export function sel(c: Expr, a: Operand, b: Operand): Expr {
-  const [ea, eb, ty] = pair(a, b);
+  const [ea, eb, ty] = typeof a === 'number' && typeof b === 'number' ? [f(a), f(b), 'f32' as Ty] : pair(a, b);
   return { k: 'sel', c, a: ea, b: eb, ty };
 }
 export const toF = (a: Expr): Expr => (typeOf(a) === 'f32' ? a : a.k === 'i' ? f(a.v) : { k: 'cvt', to: 'f32', a });

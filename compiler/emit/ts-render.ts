@@ -1,0 +1,142 @@
+// Renders kernel IR as TypeScript/JavaScript statements over one typed array `A` (the arena).
+// Shapes are constants, so loops have literal bounds; each buffer is `A[o_<buf> + index]`.
+import type { Expr, Gemm, MatView, Stmt } from '../ir/kernel.js';
+
+export function bufVar(buf: string): string {
+  return `o_${buf.replace(/\W/g, '_')}`;
+}
+
+function num(v: number): string {
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (Number.isNaN(v)) return 'NaN';
+  const s = String(v);
+  return v < 0 ? `(${s})` : s;
+}
+
+const FN: Record<string, string> = { exp: 'Math.exp', log: 'Math.log', tanh: 'Math.tanh', sqrt: 'Math.sqrt', abs: 'Math.abs' };
+
+/** An expression in value position. */
+export function expr(e: Expr): string {
+  switch (e.k) {
+    case 'i':
+    case 'f':
+      return num(e.v);
+    case 'var':
+      return e.name;
+    case 'load':
+      return `A[${bufVar(e.buf)} + ${expr(e.idx)}]`;
+    case 'bin':
+      if (e.op === 'max') return `Math.max(${expr(e.a)}, ${expr(e.b)})`;
+      if (e.op === 'min') return `Math.min(${expr(e.a)}, ${expr(e.b)})`;
+      if (e.op === '/' && e.ty === 'i32') return `((${expr(e.a)} / ${expr(e.b)}) | 0)`;
+      return `(${expr(e.a)} ${e.op} ${expr(e.b)})`;
+    case 'un':
+      return e.op === 'neg' ? `(-${expr(e.a)})` : `${FN[e.op]}(${expr(e.a)})`;
+    case 'cmp':
+    case 'and':
+      return `(${cond(e)} ? 1 : 0)`;
+    case 'sel':
+      return `(${cond(e.c)} ? ${expr(e.a)} : ${expr(e.b)})`;
+    case 'cvt':
+      return e.to === 'i32' ? `(${expr(e.a)} | 0)` : expr(e.a);
+  }
+}
+
+/** An expression in boolean position. */
+function cond(e: Expr): string {
+  if (e.k === 'cmp') return `(${expr(e.a)} ${e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op} ${expr(e.b)})`;
+  if (e.k === 'and') return `(${cond(e.a)} && ${cond(e.b)})`;
+  return `(${expr(e)} !== 0)`;
+}
+
+let gemmCount = 0;
+
+function at(v: MatView, r: string, c: string): string {
+  const parts = [bufVar(v.buf)];
+  const off = expr(v.off);
+  if (off !== '0') parts.push(off);
+  if (v.rs !== 0) parts.push(v.rs === 1 ? r : `${r} * ${v.rs}`);
+  if (v.cs !== 0) parts.push(v.cs === 1 ? c : `${c} * ${v.cs}`);
+  return parts.join(' + ');
+}
+
+/** A GEMM call site as loops specialized for its layout. */
+function gemm(g: Gemm, pad: string): string[] {
+  const id = gemmCount++;
+  // Underscored names never clash with the IR's locals and loop variables.
+  const [M, K, m, k, j, c, a, b, sum] = ['M', 'K', 'm', 'k', 'j', 'c', 'a', 'b', 's'].map((v) => `_${v}${id}`);
+  const biasAt = (mm: string, jj: string) => (g.bias ? `A[${bufVar(g.bias.buf)} + ${expr(g.bias.off)} + ${g.bias.along === 'm' ? mm : jj}]` : '0');
+  const out: string[] = [`${pad}{ // C[${expr(g.M)}×${g.N}] ${g.accumulate ? '+=' : '='} A·B, K = ${expr(g.K)}`];
+  const p = pad + '  ';
+  out.push(`${p}const ${M} = ${expr(g.M)}, ${K} = ${expr(g.K)};`);
+  if (g.B.cs === 1 && g.C.cs === 1) {
+    // Row-streaming form: C[m, :] += A[m, k]·B[k, :] — contiguous inner loop over N.
+    out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
+    out.push(`${p}  const ${c} = ${at(g.C, m, '0')};`);
+    if (!g.accumulate) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] = ${biasAt(m, j)};`);
+    else if (g.bias) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] += ${biasAt(m, j)};`);
+    out.push(`${p}  for (let ${k} = 0; ${k} < ${K}; ${k}++) {`);
+    out.push(`${p}    const ${a} = A[${at(g.A, m, k)}];`);
+    out.push(`${p}    const ${b} = ${at(g.B, k, '0')};`);
+    out.push(`${p}    for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] += ${a} * A[${b} + ${j}];`);
+    out.push(`${p}  }`);
+    out.push(`${p}}`);
+  } else {
+    // Dot-product form: C[m, j] = Σ_k A[m, k]·B[k, j], accumulated in a local.
+    out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
+    out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) {`);
+    out.push(`${p}    const ${a} = ${at(g.A, m, '0')}, ${b} = ${at(g.B, '0', j)};`);
+    out.push(`${p}    let ${sum} = ${biasAt(m, j)};`);
+    const ak = g.A.cs === 1 ? k : `${k} * ${g.A.cs}`;
+    const bk = g.B.rs === 1 ? k : `${k} * ${g.B.rs}`;
+    out.push(`${p}    for (let ${k} = 0; ${k} < ${K}; ${k}++) ${sum} += A[${a} + ${ak}] * A[${b} + ${bk}];`);
+    out.push(`${p}    A[${at(g.C, m, j)}] ${g.accumulate ? '+=' : '='} ${sum};`);
+    out.push(`${p}  }`);
+    out.push(`${p}}`);
+  }
+  out.push(`${pad}}`);
+  return out;
+}
+
+export function stmts(body: Stmt[], pad: string): string[] {
+  const out: string[] = [];
+  for (const s of body) {
+    switch (s.k) {
+      case 'for':
+        out.push(`${pad}for (let ${s.v} = ${expr(s.from)}; ${s.v} < ${expr(s.to)}; ${s.v}++) {`);
+        out.push(...stmts(s.body, pad + '  '));
+        out.push(`${pad}}`);
+        break;
+      case 'store':
+        out.push(`${pad}A[${bufVar(s.buf)} + ${expr(s.idx)}] ${s.acc ? '+=' : '='} ${expr(s.value)};`);
+        break;
+      case 'let':
+        out.push(`${pad}let ${s.name} = ${expr(s.value)};`);
+        break;
+      case 'set':
+        out.push(`${pad}${s.name} = ${expr(s.value)};`);
+        break;
+      case 'if':
+        out.push(`${pad}if ${cond(s.c)} {`);
+        out.push(...stmts(s.then, pad + '  '));
+        if (s.else.length > 0) {
+          out.push(`${pad}} else {`);
+          out.push(...stmts(s.else, pad + '  '));
+        }
+        out.push(`${pad}}`);
+        break;
+      case 'gemm':
+        out.push(...gemm(s.g, pad));
+        break;
+      case 'comment':
+        out.push(`${pad}// ${s.text}`);
+        break;
+    }
+  }
+  return out;
+}
+
+export function resetGemmIds(): void {
+  gemmCount = 0;
+}

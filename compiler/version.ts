@@ -1,0 +1,2 @@
+// netspec's version, written into generated code and exports.
+export const VERSION = '0.1.0';
