@@ -1,6 +1,6 @@
 // From a checked model to what a target needs: lowered program, memory plan, description.
 import type { Model } from './ir/graph.js';
-import { lower, type Program } from './passes/lower.js';
+import { lower, type LowerOptions, type Program } from './passes/lower.js';
 import { planMemory, type MemoryPlan } from './passes/memory.js';
 import { describe } from './emit/description.js';
 import { loadKernels } from './emit/ts.js';
@@ -12,8 +12,8 @@ export interface Compiled {
   description: ModelDescription;
 }
 
-export function compileModel(model: Model): Compiled {
-  const program = lower(model);
+export function compileModel(model: Model, options: LowerOptions = {}): Compiled {
+  const program = lower(model, options);
   const plan = planMemory(program);
   return { program, plan, description: describe(program, plan) };
 }

@@ -1,25 +1,28 @@
 // The netspec command line: arguments, exit codes (0 ok, 1 invalid input, 2 usage), and
 // the one place where a user's mistake becomes a message instead of a stack trace.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NetspecError } from '../runtime/errors.js';
 import { buildSchema } from './schema/build.js';
 import { checkCommand } from './commands/check.js';
 import { parsePositiveInt } from './commands/common.js';
+import { VERSION } from './version.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+type SetCode = (code: number) => void;
+const int = (what: string) => (v: string) => parsePositiveInt(v, what);
+const seed = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new NetspecError(`--seed must be an integer ≥ 0, got '${v}'`, 2);
+  return n;
+};
+export const targetOption = () => new Option('--target <target>', 'code target').choices(['ts', 'wasm']).default('ts');
 
-function program(setCode: (c: number) => void): Command {
+function program(setCode: SetCode): Command {
   const p = new Command('netspec')
     .description('Compile YAML neural-network specs to TypeScript and WebAssembly, train them, export them to ONNX.')
-    .version(version(), '-V, --version')
+    .version(VERSION, '-V, --version')
     .showHelpAfterError('(run netspec --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const int = (what: string) => (v: string) => parsePositiveInt(v, what);
 
   p.command('check')
     .description('validate specs and infer shapes; print a per-layer table (parameters, output shape, FLOPs)')
@@ -35,10 +38,37 @@ function program(setCode: (c: number) => void): Command {
       setCode(0);
     });
 
-  const target = () => new Option('--target <target>', 'code target').choices(['ts', 'wasm', 'all']).default('ts');
-  void target;
+  p.command('compile')
+    .description('generate a self-contained module folder (ESM JavaScript, .d.ts and TypeScript sources)')
+    .argument('<spec>', 'spec file')
+    .addOption(new Option('--target <target>', 'code target').choices(['ts', 'wasm', 'all']).default('ts'))
+    .requiredOption('--out <dir>', 'output folder')
+    .action(async (spec: string, o) => setCode(await (await import('./commands/compile.js')).compileCommand(spec, o)));
+
+  p.command('init')
+    .description('write seeded PyTorch-default initial weights as safetensors')
+    .argument('<spec>', 'spec file')
+    .option('--seed <n>', 'random seed', seed, 0)
+    .requiredOption('--out <file>', 'weights file (.safetensors)')
+    .action(async (spec: string, o) => setCode(await (await import('./commands/init.js')).initCommand(spec, o)));
+
+  p.command('run')
+    .description('run inference on an .npy input (any N, batched internally) and write an .npy output')
+    .argument('<spec>', 'spec file')
+    .requiredOption('--weights <file>', 'weights (.safetensors)')
+    .requiredOption('--input <file>', 'input array, float32 [N, ...input shape]')
+    .requiredOption('--out <file>', 'output array (.npy)')
+    .option('--batch <n>', 'batch size', int('--batch'), 64)
+    .addOption(targetOption())
+    .action(async (spec: string, o) => setCode(await (await import('./commands/run.js')).runCommand(spec, o)));
+
+  // Further commands register themselves here (train, export, import).
+  for (const register of EXTRA_COMMANDS) register(p, setCode);
   return p;
 }
+
+/** Commands defined in their own modules: each adds itself to the program. */
+export const EXTRA_COMMANDS: ((p: Command, setCode: SetCode) => void)[] = [];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;

@@ -37,6 +37,8 @@ export interface ModelDescription {
   blocks: { name: string; input: TensorSlot; output: TensorSlot }[];
   arena: Region;
   flops: number;
+  /** Where dL/dx lands, when the model was compiled with the input gradient. */
+  inputGrad?: Region;
 }
 
 export type FloatArena = Float32Array | Float64Array;
@@ -92,6 +94,8 @@ export interface NetspecModel {
   param(name: string): FloatArena;
   /** A parameter's gradient from the last backward (a view). */
   grad(name: string): FloatArena;
+  /** dL/dx of the last backward's n samples (a view), when compiled with the input gradient. */
+  inputGrad(n: number): FloatArena;
   readonly optimizer: Optimizer | undefined;
   optimizerState(): OptimizerState | undefined;
   loadOptimizerState(state: OptimizerState): void;
@@ -237,6 +241,12 @@ export function createRuntimeModel(desc: ModelDescription, factory: KernelFactor
     },
     param: (name) => view(name, desc.paramRegion.offset),
     grad: (name) => view(name, desc.gradRegion.offset),
+    inputGrad(n) {
+      if (!desc.inputGrad) throw new NetspecError(`model '${desc.name}' was compiled without the input gradient`);
+      checkBatch(n, 'inputGrad');
+      const o = at(desc.inputGrad);
+      return arena.subarray(o, o + n * inSize);
+    },
     optimizer,
     optimizerState: () => optimizer?.state(),
     loadOptimizerState(state) {

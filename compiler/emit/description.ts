@@ -40,6 +40,7 @@ export function describe(program: Program, plan: MemoryPlan): ModelDescription {
     out.target = { shape: [...program.targetShape], at: region(program.target), ...(program.classTargets ? { classes: program.outputShape[0] } : {}) };
     out.loss = { name: model.loss!.name, at: region(program.loss) };
   }
+  if (program.inputGrad) out.inputGrad = region(program.inputGrad);
   if (program.optimizer) out.optimizer = program.optimizer as unknown as OptimizerConfig;
   return out;
 }

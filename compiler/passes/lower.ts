@@ -49,11 +49,18 @@ export interface Program {
   inputShape: Shape;
   outputShape: Shape;
   targetShape?: Shape;
+  /** The gradient of the loss with respect to the model input, when asked for. */
+  inputGrad?: string;
   classTargets: boolean;
   optimizer?: OptimizerConfig;
 }
 
-export function lower(model: Model): Program {
+export interface LowerOptions {
+  /** Also compute dL/dx of the model input (saliency; gradient checks of the first op). */
+  inputGradient?: boolean;
+}
+
+export function lower(model: Model, options: LowerOptions = {}): Program {
   const L = model.nodes.length;
   const buffers = new Map<string, BufferDecl>();
   const declare = (b: Omit<BufferDecl, 'live'>, first: number, last: number): string => {
@@ -130,6 +137,7 @@ export function lower(model: Model): Program {
   let target: string | undefined;
   let loss: string | undefined;
   let targetShape: Shape | undefined;
+  let inputGrad: string | undefined;
   const lossDef = model.loss ? LOSSES.get(model.loss.name)! : undefined;
   if (lossDef) {
     targetShape = lossDef.targetShape(outputShape(model), { label: '', from: '', error: () => {} })!;
@@ -159,10 +167,10 @@ export function lower(model: Model): Program {
       const dY = gradOf(act[i], bwdStep(i));
       if (node.op.aliasesInput) {
         // A view: the input's gradient is this output's gradient, same buffer.
-        if (i > 0) grad.set(act[i - 1], dY);
+        grad.set(inputOf(i), dY);
         continue;
       }
-      const dX = i > 0 ? gradOf(act[i - 1], bwdStep(i)) : undefined;
+      const dX = i > 0 ? gradOf(act[i - 1], bwdStep(i)) : options.inputGradient ? gradOf(input, bwdStep(i)) : undefined;
       const acc = dX !== undefined && (contributions.get(dX) ?? 0) > 0;
       if (dX) contributions.set(dX, (contributions.get(dX) ?? 0) + 1);
       calls.push(fn(`b${i}`, `${node.label} backward`, (b) =>
@@ -173,6 +181,7 @@ export function lower(model: Model): Program {
         })));
     }
     passes.push({ name: 'backward', calls });
+    if (options.inputGradient) inputGrad = grad.get(input);
   }
 
   const blocks = model.blocks.map((blk) => {
@@ -188,7 +197,7 @@ export function lower(model: Model): Program {
 
   return {
     model, buffers, params, input, output, target, loss, passes, blocks,
-    inputShape: model.inputShape, outputShape: outputShape(model), targetShape,
+    inputShape: model.inputShape, outputShape: outputShape(model), targetShape, inputGrad,
     classTargets: lossDef?.classTargets ?? false, optimizer: model.optimizer,
   };
 }

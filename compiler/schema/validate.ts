@@ -8,7 +8,7 @@ import { LOSSES, OPS, OPTIMIZERS } from '../ops/index.js';
 import { buildSchema } from './build.js';
 import type { JsonSchema } from '../ops/types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const schema = buildSchema();
 const defs = schema.definitions as Record<string, JsonSchema>;
 
@@ -31,11 +31,16 @@ function topLevelSchema(): JsonSchema {
   return { ...schema, properties: props, definitions: undefined };
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `a list [${v.map((x) => JSON.stringify(x)).join(', ')}]`;
-  if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return `'${v}'`;
+/** A value as messages quote it, kept short whatever its size. */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  const short = (x: string) => (x.length > 40 ? `${x.slice(0, 37)}...` : x);
+  if (Array.isArray(v)) {
+    const items = v.map((x) => (x !== null && typeof x === 'object' ? (Array.isArray(x) ? '[...]' : '{...}') : JSON.stringify(x)));
+    return short(`a list [${items.join(', ')}]`);
+  }
+  if (typeof v === 'object') return `a map {${short(Object.keys(v).join(', '))}}`;
+  if (typeof v === 'string') return `'${short(v)}'`;
   return `${typeof v === 'number' && Number.isInteger(v) ? 'integer' : typeof v} ${String(v)}`;
 }
 
@@ -72,6 +77,16 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // The missing required keys of one map are one mistake, named in one message — except a
+  // misspelt one, which the "unknown attribute ... did you mean" message already names.
+  const missingAt = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword !== 'required') continue;
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    const misspelt = errors.some((x) => x.keyword === 'additionalProperties' && x.instancePath === e.instancePath &&
+      didYouMean((x.params as { additionalProperty: string }).additionalProperty, [missing]) !== undefined);
+    if (!misspelt) missingAt.set(e.instancePath, [...(missingAt.get(e.instancePath) ?? []), missing]);
+  }
   for (const e of errors) {
     const rel = pointerToPath(e.instancePath);
     const path = [...base, ...rel];
@@ -91,25 +106,37 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
         const hasBranchError = errors.some((x) => x !== e && x.instancePath.startsWith(e.instancePath) && x.keyword !== 'type' && x.keyword !== 'anyOf' &&
           ((Array.isArray(value)) === /\/anyOf\/1\//.test(x.schemaPath)));
         if (hasBranchError) continue;
-        d = { code: 'NS202', message: `${label} must be a positive integer or a list [h, w] of two, got ${describe(value)}` };
+        const min = ((e.schema as JsonSchema[])[0]?.minimum as number | undefined) ?? 1;
+        d = { code: 'NS202', message: `${label} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a list [h, w] of two, got ${describe(value)}` };
         break;
       }
       case 'required': {
-        const missing = (e.params as { missingProperty: string }).missingProperty;
-        // A misspelt required attribute is one mistake: the "unknown attribute" message says it.
-        const misspelt = errors.some((x) => x.keyword === 'additionalProperties' && x.instancePath === e.instancePath &&
-          didYouMean((x.params as { additionalProperty: string }).additionalProperty, [missing]) !== undefined);
-        if (misspelt) continue;
-        d = { code: 'NS203', message: `${where.owner} is missing required ${where.kind} '${missing}'` };
+        const missing = missingAt.get(e.instancePath);
+        if (!missing || missing.length === 0) continue;
+        missingAt.set(e.instancePath, []);
+        const owner = rel.length === 0 ? where.owner : `'${rel.join('.')}'`;
+        const kind = rel.length === 0 ? where.kind : 'key';
+        d = {
+          code: 'NS203',
+          message: `${owner} is missing required ${kind}${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}`,
+          // At the key that owns the map (`conv2d:`, `input:`), or at the map itself at the top.
+          range: typeof path[path.length - 1] === 'string' ? src.locate(path, true) : src.locate(path),
+        };
         break;
       }
       case 'additionalProperties': {
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
-        const hint = didYouMean(extra, where.allowed);
+        const nested = rel.length > 0;
+        const allowed = nested ? Object.keys(((e.parentSchema as JsonSchema | undefined)?.properties as object | undefined) ?? {}) : where.allowed;
+        const owner = nested ? `'${rel.join('.')}'` : where.owner;
+        const colon = /^([A-Za-z_]\w*):(.*)$/.exec(extra);
+        const hint = colon && allowed.includes(colon[1])
+          ? `put a space after the colon: '${colon[1]}: ${colon[2]}'`
+          : didYouMean(extra, allowed) ?? (allowed.length > 0 ? `expected one of: ${allowed.join(', ')}` : `${owner} takes no ${where.kind}s`);
         d = {
           code: 'NS204',
-          message: `unknown ${where.kind} '${extra}' for ${where.owner}`,
-          hint: hint ?? (where.allowed.length > 0 ? `expected one of: ${where.allowed.join(', ')}` : `${where.owner} takes no ${where.kind}s`),
+          message: !nested && where.kind === 'key' ? `unknown top-level key '${extra}'` : `unknown ${nested ? 'key' : where.kind} '${extra}' ${nested ? 'in' : 'for'} ${owner}`,
+          hint,
           range: src.locate([...path, extra], true),
         };
         break;

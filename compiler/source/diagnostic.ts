@@ -54,6 +54,8 @@ function lineText(file: SourceFile, line: number): string {
   return file.text.slice(start, end).replace(/\r$/, '');
 }
 
+const FRAME_WIDTH = 160;
+
 /** The diagnostic as a user sees it: location, message, code frame, hint. */
 export function renderDiagnostic(d: Diagnostic, color = false): string {
   const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);
@@ -65,46 +67,59 @@ export function renderDiagnostic(d: Diagnostic, color = false): string {
   if (d.file && d.range) {
     const start = positionOf(d.file, d.range[0]);
     const end = positionOf(d.file, Math.max(d.range[0], d.range[1] - 1));
-    const text = lineText(d.file, start.line);
+    // Tabs shown as one space keep the caret under the column it names.
+    let text = lineText(d.file, start.line).replace(/\t/g, ' ');
     const width = String(start.line).length;
     const lastCol = end.line === start.line ? end.col : text.length;
-    const caretLen = Math.max(1, lastCol - start.col + 1);
+    let col = start.col;
+    let caretLen = Math.max(1, lastCol - start.col + 1);
+    if (text.length > FRAME_WIDTH) {
+      // A very long line is shown as a window around the caret.
+      const from = Math.max(0, Math.min(col - 1 - 20, text.length - FRAME_WIDTH));
+      text = (from > 0 ? '…' : '') + text.slice(from, from + FRAME_WIDTH) + (from + FRAME_WIDTH < text.length ? '…' : '');
+      col = col - from + (from > 0 ? 1 : 0);
+      caretLen = Math.max(1, Math.min(caretLen, FRAME_WIDTH - (col - 1)));
+    }
     out.push(`${' '.repeat(width)} |`);
     out.push(`${start.line} | ${text}`);
-    out.push(`${' '.repeat(width)} | ${' '.repeat(start.col - 1)}${red('^' + '~'.repeat(caretLen - 1))}`);
+    out.push(`${' '.repeat(width)} | ${' '.repeat(col - 1)}${red('^' + '~'.repeat(caretLen - 1))}`);
   }
   if (d.hint) out.push(`${cyan('hint')}: ${d.hint}`);
   return out.join('\n');
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
+/** Edit distance where a swap of two neighbouring letters counts as one edit (optimal string alignment), for "did you mean" hints. */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push(new Array<number>(b.length + 1).fill(0));
+    rows[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
     }
   }
-  return prev[b.length];
+  return rows[a.length][b.length];
 }
 
 /** The closest candidate within a small edit distance, or undefined. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    if (Math.abs(word.length - c.length) > limit) continue; // the distance is at least the difference in length
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
   return bestD <= limit ? best : undefined;
 }
 

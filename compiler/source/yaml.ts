@@ -1,6 +1,7 @@
 // YAML with source positions. A spec is data, never code: custom tags are refused,
-// duplicate keys are errors, and alias expansion is bounded.
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+// duplicate keys are errors, map keys are plain scalars, and alias expansion and nesting
+// are bounded before anything expands an alias.
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { sourceFile, type Diagnostic, type Range, type SourceFile } from './diagnostic.js';
 
 export type JsonPath = readonly (string | number)[];
@@ -15,8 +16,12 @@ export interface ParsedYaml {
 
 /** Bounds that keep a hostile file from costing more than a real spec would. */
 export const YAML_LIMITS = {
+  /** Characters of one spec file. */
   maxBytes: 1 << 20,
-  maxAliasCount: 100,
+  /** Nodes of the document once every alias is expanded (billion-laughs bound). */
+  maxExpandedNodes: 100_000,
+  /** Nesting of lists and maps. */
+  maxDepth: 64,
 };
 
 const CORE_TAGS = new Set([
@@ -50,27 +55,118 @@ function child(node: unknown, seg: string | number): { key?: Node; value: unknow
   return undefined;
 }
 
-function refuseTags(doc: Document, file: SourceFile, diags: Diagnostic[]): void {
-  const visit = (node: unknown): void => {
-    if (isPair(node)) {
-      visit(node.key);
-      visit(node.value);
-      return;
+const SEPARATOR = /[\s[\]{},]/;
+
+/** The `!tag` written before a node's value (possibly across an `&anchor`), as the user wrote it. */
+function tagSource(text: string, start: number): { text: string; range: Range } | undefined {
+  let i = start;
+  for (let hop = 0; hop < 2; hop++) {
+    let j = i;
+    while (j > 0 && /\s/.test(text[j - 1])) j--;
+    let k = j;
+    while (k > 0 && !SEPARATOR.test(text[k - 1])) k--;
+    const token = text.slice(k, j);
+    if (token.startsWith('!')) return { text: token, range: [k, j] };
+    if (!token.startsWith('&')) return undefined;
+    i = k;
+  }
+  return undefined;
+}
+
+/**
+ * One walk over the document, in document order, before any alias is expanded: refuses
+ * custom tags, non-scalar keys, unresolved and cyclic aliases, deep nesting, and counts the
+ * nodes the document would have with every alias expanded.
+ */
+function inspect(doc: Document, file: SourceFile, diags: Diagnostic[]): void {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let expanded = 0;
+  let bombReported = false;
+  let depthReported = false;
+  const visit = (node: unknown, depth: number): number => {
+    if (!isNode(node)) return 1;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      let n = 1;
+      if (!target) {
+        diags.push({ code: 'NS105', message: `alias '*${node.source}' has no anchor '&${node.source}' before it`, file, range: rangeOf(node) });
+      } else if (open.has(target)) {
+        diags.push({ code: 'NS105', message: `alias '*${node.source}' refers to a node that contains it`, hint: 'a spec is a tree: an alias cannot repeat its own ancestor', file, range: rangeOf(node) });
+      } else {
+        n = sizes.get(target) ?? 1;
+      }
+      expanded += n;
+      if (expanded > YAML_LIMITS.maxExpandedNodes && !bombReported) {
+        bombReported = true;
+        diags.push({
+          code: 'NS105',
+          message: `YAML aliases expand this document to more than ${YAML_LIMITS.maxExpandedNodes.toLocaleString('en-US')} nodes`,
+          hint: 'write the repeated parts out, or use fewer nested aliases',
+          file,
+          range: rangeOf(node),
+        });
+      }
+      return n;
     }
-    if (!isNode(node)) return;
+    expanded += 1;
+    if (node.anchor) anchors.set(node.anchor, node);
     const tag = (node as { tag?: string }).tag;
     if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      const written = node.range ? tagSource(file.text, node.range[0]) : undefined;
       diags.push({
         code: 'NS103',
-        message: `YAML tag '${tag}' is not allowed: a spec is plain data`,
+        message: `YAML tag '${written?.text ?? tag}' is not allowed: a spec is plain data`,
         hint: 'remove the tag',
         file,
-        range: rangeOf(node),
+        range: written?.range ?? rangeOf(node),
       });
     }
-    if (isMap(node) || isSeq(node)) for (const item of node.items) visit(item);
+    if (!isMap(node) && !isSeq(node)) return 1;
+    if (depth >= YAML_LIMITS.maxDepth) {
+      if (!depthReported) diags.push({ code: 'NS107', message: `lists and maps are nested more than ${YAML_LIMITS.maxDepth} deep`, file, range: rangeOf(node) });
+      depthReported = true;
+      return 1;
+    }
+    open.add(node);
+    let n = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isNode(pair.key) && !isScalar(pair.key)) {
+          diags.push({ code: 'NS106', message: 'map keys must be plain names, not lists, maps or aliases', file, range: rangeOf(pair.key) });
+        }
+        n += visit(pair.key, depth + 1) + visit(pair.value, depth + 1);
+      }
+    } else {
+      for (const item of node.items) n += visit(item, depth + 1);
+    }
+    open.delete(node);
+    n = Math.min(n, Number.MAX_SAFE_INTEGER);
+    sizes.set(node, n);
+    return n;
   };
-  visit(doc.contents);
+  visit(doc.contents, 0);
+}
+
+/** yaml's error, in the words and with the hint a spec author needs. */
+function syntaxDiagnostic(code: string, message: string): Pick<Diagnostic, 'code' | 'message' | 'hint'> {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return { code: 'NS102', message: 'duplicate key: map keys must be unique', hint: 'remove one of the two, or rename it' };
+    case 'MULTIPLE_DOCS':
+      return { code: 'NS101', message: "YAML syntax error: a spec file holds one YAML document", hint: "remove the '---' separator and what follows it" };
+    case 'RESOURCE_EXHAUSTION':
+      return { code: 'NS107', message: 'YAML nesting is too deep to parse' };
+    case 'TAB_AS_INDENT':
+      return { code: 'NS101', message: 'YAML syntax error: tabs are not allowed as indentation', hint: 'indent with spaces' };
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return { code: 'NS101', message: `YAML syntax error: ${message}`, hint: 'check the indentation of this line against the lines above it' };
+    default:
+      return { code: 'NS101', message: `YAML syntax error: ${message}` };
+  }
 }
 
 export function parseYaml(path: string, text: string): ParsedYaml {
@@ -80,33 +176,29 @@ export function parseYaml(path: string, text: string): ParsedYaml {
   if (text.length > YAML_LIMITS.maxBytes) {
     diagnostics.push({
       code: 'NS104',
-      message: `spec file is ${text.length} bytes; the limit is ${YAML_LIMITS.maxBytes}`,
+      message: `spec file has ${text.length.toLocaleString('en-US')} characters; the limit is ${YAML_LIMITS.maxBytes.toLocaleString('en-US')}`,
       file,
     });
     return none;
   }
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, customTags: [], strict: true });
+  // One message per line: yaml often reports one slip as a cascade on the same line.
+  const lines = new Set<number>();
   for (const e of doc.errors) {
-    const isDup = e.code === 'DUPLICATE_KEY';
-    diagnostics.push({
-      code: isDup ? 'NS102' : 'NS101',
-      message: isDup ? 'duplicate key: map keys must be unique' : `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+.*$/s, '')}`,
-      file,
-      range: [e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)],
-    });
+    const line = file.text.slice(0, e.pos[0]).split('\n').length;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    const d = syntaxDiagnostic(e.code, e.message.replace(/ at line \d+, column \d+.*$/s, ''));
+    diagnostics.push({ ...d, file, range: [e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)] });
   }
-  refuseTags(doc, file, diagnostics);
+  if (diagnostics.length === 0) inspect(doc, file, diagnostics);
   if (diagnostics.length > 0) return { ...none, diagnostics };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+    // inspect() has bounded the expansion; yaml's own alias bound stays as a second guard.
+    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxExpandedNodes });
   } catch (e) {
-    diagnostics.push({
-      code: 'NS105',
-      message: `YAML aliases expand too far (${(e as Error).message}); the limit is ${YAML_LIMITS.maxAliasCount} expansions`,
-      file,
-      range: [0, 1],
-    });
+    diagnostics.push({ code: 'NS105', message: `YAML aliases cannot be expanded: ${(e as Error).message}`, file, range: [0, 1] });
     return none;
   }
   const locate = (path: JsonPath, key = false): Range | undefined => {
@@ -118,6 +210,8 @@ export function parseYaml(path: string, text: string): ParsedYaml {
       if (i === path.length - 1 && key && c.key) return rangeOf(c.key) ?? best;
       node = c.value;
       best = rangeOf(node) ?? (c.key ? rangeOf(c.key) : undefined) ?? best;
+      // Past an alias, locations stay at the alias: the expanded value has no place of its own.
+      if (isAlias(node)) return best;
     }
     return best;
   };

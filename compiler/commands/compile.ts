@@ -1,0 +1,57 @@
+// netspec compile SPEC --target ts|wasm|all --out DIR: writes a self-contained module folder.
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { NetspecError } from '../../runtime/errors.js';
+import { compileModel } from '../build.js';
+import { bundle } from '../emit/bundle.js';
+import { emitTsModule } from '../emit/ts.js';
+import { loadModel } from './common.js';
+
+export interface CompileOptions {
+  target: 'ts' | 'wasm' | 'all';
+  out: string;
+  quiet?: boolean;
+}
+
+/** Writes every file into a fresh sibling folder, then swaps it into place: never half-written. */
+export function writeFolderAtomic(dir: string, files: Map<string, string | Uint8Array>): void {
+  const target = resolve(dir);
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    for (const [name, text] of files) {
+      const path = join(tmp, name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    }
+    const old = `${target}.old-${process.pid}`;
+    if (existsSync(target)) renameSync(target, old);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(tmp, target);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new NetspecError(`cannot write '${dir}': ${(e as Error).message}`);
+  }
+}
+
+export async function generateFolder(specPath: string, target: CompileOptions['target']): Promise<Map<string, string | Uint8Array>> {
+  if (target !== 'ts') throw new NetspecError(`target '${target}' is not available yet; use --target ts`, 2);
+  const model = loadModel(specPath);
+  const compiled = compileModel(model);
+  const index = await emitTsModule(compiled.program, compiled.plan, compiled.description, relative(process.cwd(), resolve(specPath)) || specPath);
+  return bundle(index);
+}
+
+export async function compileCommand(specPath: string, opts: CompileOptions): Promise<number> {
+  const files = await generateFolder(specPath, opts.target);
+  writeFolderAtomic(opts.out, files);
+  if (!opts.quiet) {
+    const code = [...files].filter(([n]) => n.endsWith('.js')).map(([, t]) => t);
+    const raw = code.reduce((a, t) => a + Buffer.byteLength(t), 0);
+    const gz = gzipSync(Buffer.from(code.join('\n'))).length;
+    process.stdout.write(`${specPath} → ${opts.out}: ${files.size} files; module + runtime JavaScript ${raw.toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped (weights excluded)\n`);
+  }
+  return 0;
+}
