@@ -62,7 +62,7 @@ export const conv2d: OpDef<ConvAttrs> = {
     const Wp = W + 2 * a.padding[1];
     if (eh > Hp || ew > Wp) {
       const dil = a.dilation[0] > 1 || a.dilation[1] > 1 ? ` (${eh}×${ew} with dilation)` : '';
-      ctx.error(`${ctx.label} kernel ${a.kernel[0]}×${a.kernel[1]}${dil} is larger than its padded input ${Hp}×${Wp}`, {
+      ctx.error(`${ctx.label} kernel ${a.kernel[0]}×${a.kernel[1]}${dil} is larger than its padded input ${Hp}×${Wp} (input [${input.join(',')}] ${ctx.from})`, {
         attr: 'kernel',
         hint: `use a kernel of at most ${Hp}×${Wp}, or more padding`,
       });

@@ -37,7 +37,7 @@ export function inferPoolShape(a: PoolAttrs, input: Shape, ctx: ShapeContext): S
     return undefined;
   }
   if (kh > H + 2 * ph || kw > W + 2 * pw) {
-    ctx.error(`${ctx.label} kernel ${kh}×${kw} is larger than its padded input ${H + 2 * ph}×${W + 2 * pw}`, {
+    ctx.error(`${ctx.label} kernel ${kh}×${kw} is larger than its padded input ${H + 2 * ph}×${W + 2 * pw} (input [${input.join(',')}] ${ctx.from})`, {
       attr: 'kernel',
       hint: 'use a smaller kernel, or remove a pooling layer before it',
     });

@@ -22,6 +22,8 @@ export function parametersOf(model: Model): ParamInfo[] {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** How a message names a layer as a source: `'fc1'` when named, else its prefix `layers.2`. */
+const where = (node: LayerNode) => node.label.slice(node.op.name.length + 1);
 
 /** Fills inShape/outShape of every node; stops at the first layer whose shape cannot be known. */
 export function inferShapes(model: Model, diags: Diagnostic[]): boolean {
@@ -39,6 +41,9 @@ export function inferShapes(model: Model, diags: Diagnostic[]): boolean {
   let ok = true;
   let totalParams = 0;
   let totalAct = size(shape);
+  // The layers at which the model's totals first pass their limits: that is where to point.
+  let paramsPassAt: LayerNode | undefined;
+  let actPassAt: LayerNode | undefined;
   for (const node of model.nodes) {
     const ctx: ShapeContext = {
       label: node.label,
@@ -64,28 +69,30 @@ export function inferShapes(model: Model, diags: Diagnostic[]): boolean {
       break;
     }
     if (size(out) > LIMITS.maxActivation) {
-      report(node, 'NS402', `${node.label} output [${out.join(',')}] has ${fmt(size(out))} elements per sample; the limit is ${fmt(LIMITS.maxActivation)}`);
+      report(node, 'NS402', `${node.label} output [${out.join(',')}] has ${fmt(size(out))} elements per sample; the limit is ${fmt(LIMITS.maxActivation)}`, 'use fewer units or filters, a larger stride, or pool before it');
       ok = false;
       break;
     }
     totalParams += params;
     totalAct += size(out);
+    if (totalParams > LIMITS.maxModelParams) paramsPassAt ??= node;
+    if (totalAct > LIMITS.maxModelActivations) actPassAt ??= node;
     shape = out;
-    from = `from ${node.prefix}`;
+    from = `from ${where(node)}`;
   }
   if (ok && totalParams > LIMITS.maxModelParams) {
-    report(undefined, 'NS403', `the model would have ${fmt(totalParams)} parameters; the limit is ${fmt(LIMITS.maxModelParams)}`);
+    report(paramsPassAt, 'NS403', `the model would have ${fmt(totalParams)} parameters; the limit is ${fmt(LIMITS.maxModelParams)}, passed at ${paramsPassAt!.label}`, 'use fewer or smaller layers');
     ok = false;
   }
   if (ok && totalAct > LIMITS.maxModelActivations) {
-    report(undefined, 'NS404', `the model's activations would take ${fmt(totalAct)} elements per sample; the limit is ${fmt(LIMITS.maxModelActivations)}`);
+    report(actPassAt, 'NS404', `the model's activations would take ${fmt(totalAct)} elements per sample; the limit is ${fmt(LIMITS.maxModelActivations)}, passed at ${actPassAt!.label}`, 'use a smaller input, fewer channels, or pool earlier');
     ok = false;
   }
   if (ok && model.loss) {
     const loss = LOSSES.get(model.loss.name)!;
     const ctx: ShapeContext = {
       label: `loss ${loss.name}`,
-      from: model.nodes.length > 0 ? `from ${model.nodes[model.nodes.length - 1].prefix}` : 'from the model input',
+      from: model.nodes.length > 0 ? `from ${where(model.nodes[model.nodes.length - 1])}` : 'from the model input',
       error: (message, opts) => diags.push({ code: 'NS303', message, hint: opts?.hint, file: src?.file, range: src?.locate(['loss']) }),
     };
     if (!loss.targetShape(shape, ctx)) ok = false;

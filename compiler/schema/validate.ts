@@ -6,6 +6,7 @@ import { didYouMean, type Diagnostic } from '../source/diagnostic.js';
 import type { JsonPath, ParsedYaml } from '../source/yaml.js';
 import { LOSSES, OPS, OPTIMIZERS } from '../ops/index.js';
 import { buildSchema } from './build.js';
+import { checkNames } from './names.js';
 import type { JsonSchema } from '../ops/types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -190,7 +191,9 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
 }
 
 /** The name of a tagged node (`relu`, or the single key of `{conv2d: {...}}`), or a diagnostic. */
-function tagOf(value: unknown, path: JsonPath, src: ParsedYaml, what: string, known: string[]): { name: string; attrs: unknown; attrsPath: JsonPath } | Diagnostic {
+function tagOf(value: unknown, path: JsonPath, src: ParsedYaml, what: 'layer' | 'loss' | 'optimizer', known: string[]): { name: string; attrs: unknown; attrsPath: JsonPath } | Diagnostic {
+  const a = what === 'optimizer' ? 'an' : 'a';
+  const form = what === 'layer' ? '{op: {attributes}}' : '{name: {attributes}}';
   if (typeof value === 'string') return { name: value, attrs: null, attrsPath: path };
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value);
@@ -198,13 +201,13 @@ function tagOf(value: unknown, path: JsonPath, src: ParsedYaml, what: string, kn
     const ops = keys.filter((k) => known.includes(k));
     return {
       code: 'NS210',
-      message: keys.length === 0 ? `empty ${what}` : `a ${what} is a one-key map {op: {attributes}}, got keys ${keys.map((k) => `'${k}'`).join(', ')}`,
-      hint: ops.length === 1 ? `indent the attributes under '${ops[0]}:'` : `write {op: {attr: value}}, e.g. {${known[0]}: {...}}`,
+      message: keys.length === 0 ? `${a} ${what} cannot be an empty map` : `${a} ${what} is a name or a one-key map ${form}, got keys ${keys.map((k) => `'${k}'`).join(', ')}`,
+      hint: ops.length === 1 && keys.length > 1 ? `indent the attributes under '${ops[0]}:'` : `write e.g. {${known[0]}: {...}}`,
       file: src.file,
       range: src.locate(path),
     };
   }
-  return { code: 'NS202', message: `a ${what} must be a name or a one-key map, got ${describe(value)}`, file: src.file, range: src.locate(path) };
+  return { code: 'NS202', message: `${a} ${what} must be a name or a one-key map ${form}, got ${describe(value)}`, file: src.file, range: src.locate(path) };
 }
 
 function unknownName(kind: string, name: string, known: string[], path: JsonPath, src: ParsedYaml, key: boolean): Diagnostic {
@@ -217,7 +220,8 @@ function unknownName(kind: string, name: string, known: string[], path: JsonPath
   };
 }
 
-function validateLayers(layers: unknown[], path: JsonPath, src: ParsedYaml, root: unknown, out: Diagnostic[]): void {
+/** `prefix(i)` is how messages name the unnamed layer i: `layers.3`, `encoder.0`. */
+function validateLayers(layers: unknown[], path: JsonPath, prefix: (i: number) => string, src: ParsedYaml, root: unknown, out: Diagnostic[]): void {
   const known = [...OPS.keys()];
   layers.forEach((item, idx) => {
     const p = [...path, idx];
@@ -236,14 +240,16 @@ function validateLayers(layers: unknown[], path: JsonPath, src: ParsedYaml, root
     }
     const attrs = typeof item === 'string' ? null : tag.attrs;
     const v = validator(`op_${tag.name}`, () => ({ ...defs[`op_${tag.name}`], definitions: defs }));
-    const named = attrs !== null && typeof attrs === 'object' && typeof (attrs as { name?: unknown }).name === 'string' ? `'${(attrs as { name: string }).name}'` : `layers.${idx}`;
+    const name = attrs !== null && typeof attrs === 'object' && typeof (attrs as { name?: unknown }).name === 'string' ? (attrs as { name: string }).name : undefined;
+    const named = name !== undefined ? `'${name}'` : prefix(idx);
     const owner = `${tag.name} ${named}`;
     if (tag.name === 'block') {
       // The block's own keys; its layers are checked item by item, recursively.
       const shallow = validator('block_shallow', () => ({ ...defs.op_block, properties: { ...(defs.op_block.properties as object), layers: { type: 'array', minItems: 1 } } }));
       if (!shallow(attrs)) out.push(...toDiagnostics(shallow.errors ?? [], tag.attrsPath, src, root, { owner, allowed: ['name', 'layers'], kind: 'attribute' }));
       const inner = (attrs as { layers?: unknown } | null)?.layers;
-      if (Array.isArray(inner)) validateLayers(inner, [...tag.attrsPath, 'layers'], src, root, out);
+      const at = name ?? prefix(idx);
+      if (Array.isArray(inner)) validateLayers(inner, [...tag.attrsPath, 'layers'], (j) => `${at}.${j}`, src, root, out);
       return;
     }
     if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner, allowed: ['name', ...Object.keys(op.attributes)], kind: 'attribute' }));
@@ -277,12 +283,16 @@ function validateTagged(
   if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner: `${key} ${tag.name}`, allowed: Object.keys(known.get(tag.name)!.attributes), kind: 'attribute' }));
 }
 
-/** Every schema mistake of the file, each once, located. */
+/** Every schema mistake of the file, each once, located, in the order they appear. */
 export function validateSpec(src: ParsedYaml): Diagnostic[] {
   const root = src.value;
   const out: Diagnostic[] = [];
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return [{ code: 'NS202', message: `a spec must be a map with netspec, name, input and layers, got ${describe(root)}`, file: src.file, range: src.locate([]) }];
+  const here = src.locate([]) ?? [0, 1];
+  if (root === null || root === undefined) {
+    return [{ code: 'NS202', message: 'the spec is empty: it must be a map with netspec, name, input and layers', file: src.file, range: here }];
+  }
+  if (typeof root !== 'object' || Array.isArray(root)) {
+    return [{ code: 'NS202', message: `a spec must be a map with netspec, name, input and layers, got ${describe(root)}`, file: src.file, range: here }];
   }
   const top = validator('top', topLevelSchema);
   if (!top(root)) {
@@ -290,9 +300,9 @@ export function validateSpec(src: ParsedYaml): Diagnostic[] {
     out.push(...toDiagnostics(top.errors ?? [], [], src, root, { owner: 'the spec', allowed: topKeys, kind: 'key' }));
   }
   const r = root as Record<string, unknown>;
-  if (Array.isArray(r.layers)) validateLayers(r.layers, ['layers'], src, root, out);
+  if (Array.isArray(r.layers)) validateLayers(r.layers, ['layers'], (i) => `layers.${i}`, src, root, out);
   if (r.loss !== undefined) validateTagged(r.loss, 'loss', LOSSES, src, root, out);
   if (r.optimizer !== undefined) validateTagged(r.optimizer, 'optimizer', OPTIMIZERS, src, root, out);
-  return out;
+  out.push(...checkNames(src, r));
+  return out.map((d, i) => [d, i] as const).sort(([a, i], [b, j]) => (a.range?.[0] ?? -1) - (b.range?.[0] ?? -1) || i - j).map(([d]) => d);
 }
-

@@ -149,23 +149,55 @@ function inspect(doc: Document, file: SourceFile, diags: Diagnostic[]): void {
   visit(doc.contents, 0);
 }
 
-/** yaml's error, in the words and with the hint a spec author needs. */
-function syntaxDiagnostic(code: string, message: string): Pick<Diagnostic, 'code' | 'message' | 'hint'> {
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return { code: 'NS102', message: 'duplicate key: map keys must be unique', hint: 'remove one of the two, or rename it' };
+/** The unmatched `open` bracket before `pos`, ignoring what is inside quotes or comments only roughly. */
+function unclosedBefore(text: string, pos: number, open: string, close: string): number | undefined {
+  let depth = 0;
+  for (let i = pos - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open && depth-- === 0) return i;
+  }
+  return undefined;
+}
+
+/** yaml's error, in the words and at the place a spec author needs, with a hint. */
+function syntaxDiagnostic(text: string, e: { code: string; message: string; pos: [number, number] }): Pick<Diagnostic, 'code' | 'message' | 'hint' | 'range'> {
+  const message = e.message.replace(/ at line \d+, column \d+.*$/s, '');
+  const range: Range = [e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)];
+  const flow = /^Flow (map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message);
+  if (flow) {
+    const [close, open] = flow[2] === '}' ? ['}', '{'] : [']', '['];
+    const at = unclosedBefore(text, e.pos[0], open, close);
+    if (at !== undefined) {
+      return {
+        code: 'NS101',
+        message: `YAML syntax error: this '${open}' is not closed with '${close}'`,
+        hint: `close it with '${close}' (a ${flow[1] === 'map' ? 'flow map' : 'flow list'} may go on over more lines only if they are indented more)`,
+        range: [at, at + 1],
+      };
+    }
+  }
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^\s:,{}[\]]+)/.exec(text.slice(e.pos[0]))?.[0];
+      return {
+        code: 'NS102',
+        message: `duplicate key${key ? ` '${key.replace(/^["']|["']$/g, '')}'` : ''}: map keys must be unique`,
+        hint: 'remove one of the two, or rename it',
+        range: key ? [e.pos[0], e.pos[0] + key.length] : range,
+      };
+    }
     case 'MULTIPLE_DOCS':
-      return { code: 'NS101', message: "YAML syntax error: a spec file holds one YAML document", hint: "remove the '---' separator and what follows it" };
+      return { code: 'NS101', message: 'YAML syntax error: a spec file holds one YAML document', hint: "remove the '---' separator and what follows it", range };
     case 'RESOURCE_EXHAUSTION':
-      return { code: 'NS107', message: 'YAML nesting is too deep to parse' };
+      return { code: 'NS107', message: 'YAML nesting is too deep to parse', range };
     case 'TAB_AS_INDENT':
-      return { code: 'NS101', message: 'YAML syntax error: tabs are not allowed as indentation', hint: 'indent with spaces' };
+      return { code: 'NS101', message: 'YAML syntax error: tabs are not allowed as indentation', hint: 'indent with spaces', range };
     case 'BAD_INDENT':
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
-      return { code: 'NS101', message: `YAML syntax error: ${message}`, hint: 'check the indentation of this line against the lines above it' };
+      return { code: 'NS101', message: `YAML syntax error: ${message}`, hint: 'check the indentation of this line against the lines above it', range };
     default:
-      return { code: 'NS101', message: `YAML syntax error: ${message}` };
+      return { code: 'NS101', message: `YAML syntax error: ${message}`, range };
   }
 }
 
@@ -188,8 +220,7 @@ export function parseYaml(path: string, text: string): ParsedYaml {
     const line = file.text.slice(0, e.pos[0]).split('\n').length;
     if (lines.has(line)) continue;
     lines.add(line);
-    const d = syntaxDiagnostic(e.code, e.message.replace(/ at line \d+, column \d+.*$/s, ''));
-    diagnostics.push({ ...d, file, range: [e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)] });
+    diagnostics.push({ ...syntaxDiagnostic(text, e), file });
   }
   if (diagnostics.length === 0) inspect(doc, file, diagnostics);
   if (diagnostics.length > 0) return { ...none, diagnostics };
