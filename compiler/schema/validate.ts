@@ -65,6 +65,12 @@ function typeWords(t: unknown): string {
   return (Array.isArray(t) ? t : [t]).map((x) => words[x as string] ?? String(x)).join(' or ');
 }
 
+/** The nearest identifier to `v`: a model name is lowercase, a layer name keeps its case. */
+function identifier(v: string, lower: boolean): string {
+  const s = (lower ? v.toLowerCase() : v).replace(/[^A-Za-z0-9_]/g, '_').replace(/^[^A-Za-z_]+/, '');
+  return s || (lower ? 'model' : 'layer');
+}
+
 interface Where {
   /** `conv2d 'conv1'` or `the spec` — what the attributes belong to. */
   owner: string;
@@ -143,7 +149,14 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
         break;
       }
       case 'type':
-        d = { code: 'NS202', message: `${label} must be ${typeWords((e.params as { type: unknown }).type)}, got ${describe(value)}` };
+        d = {
+          code: 'NS202',
+          message: `${label} must be ${typeWords((e.params as { type: unknown }).type)}, got ${describe(value)}`,
+          // YAML 1.2 (unlike 1.1) reads yes/no/on/off as strings.
+          hint: e.params.type === 'boolean' && typeof value === 'string' && /^(y|yes|n|no|on|off)$/i.test(value)
+            ? `YAML 1.2 reads '${value}' as text: write ${/^(y|yes|on)$/i.test(value) ? 'true' : 'false'}`
+            : undefined,
+        };
         break;
       case 'minimum':
       case 'maximum':
@@ -163,18 +176,23 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
         break;
       }
       case 'const':
-        d = { code: 'NS207', message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${describe(value)}` };
+        d = {
+          code: 'NS207',
+          message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${describe(value)}`,
+          hint: attr === 'netspec' ? `this netspec reads spec format ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` : undefined,
+        };
         break;
       case 'pattern':
         d = {
           code: 'NS208',
-          message: `${label} must be an identifier (${(e.params as { pattern: string }).pattern}), got ${describe(value)}`,
-          hint: attr === 'name' && typeof value === 'string' ? `try '${value.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'model'}'` : undefined,
+          message: `${label} must be an identifier ${(e.params as { pattern: string }).pattern.replace(/^\^|\$$/g, '')}, got ${describe(value)}`,
+          hint: attr === 'name' && typeof value === 'string' ? `try '${identifier(value, where.kind === 'key')}'` : undefined,
         };
         break;
       case 'minItems':
       case 'maxItems':
-        d = { code: 'NS209', message: `${label} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} item(s), got ${Array.isArray(value) ? value.length : 0}` };
+        const limit = (e.params as { limit: number }).limit;
+        d = { code: 'NS209', message: `${label} must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${limit} item${limit === 1 ? '' : 's'}, got ${Array.isArray(value) ? value.length : 0}` };
         break;
       case 'maxLength':
         d = { code: 'NS209', message: `${label} is longer than ${(e.params as { limit: number }).limit} characters` };
@@ -229,13 +247,13 @@ function validateLayers(layers: unknown[], path: JsonPath, prefix: (i: number) =
     if ('code' in tag) return void out.push(tag);
     const op = OPS.get(tag.name);
     if (!op) return void out.push(unknownName('op', tag.name, known, typeof item === 'string' ? p : [...p, tag.name], src, typeof item !== 'string'));
-    if (typeof item === 'string' && op.required.length > 0) {
+    if ((typeof item === 'string' || tag.attrs === null) && op.required.length > 0) {
       return void out.push({
         code: 'NS203',
         message: `${tag.name} needs attributes: ${op.required.join(', ')}`,
         hint: `write {${tag.name}: {${op.required.map((r) => `${r}: ...`).join(', ')}}}`,
         file: src.file,
-        range: src.locate(p),
+        range: typeof item === 'string' ? src.locate(p) : src.locate(tag.attrsPath, true),
       });
     }
     const attrs = typeof item === 'string' ? null : tag.attrs;
@@ -270,14 +288,14 @@ function validateTagged(
   if (!known.has(tag.name)) return void out.push(unknownName(key, tag.name, names, typeof value === 'string' ? [key] : [key, tag.name], src, typeof value !== 'string'));
   const v = validator(`${key}_${tag.name}`, () => defs[`${key}_${tag.name}`]);
   const attrs = typeof value === 'string' ? null : tag.attrs;
-  if (typeof value === 'string' && ((defs[`${key}_${tag.name}`].required as string[]) ?? []).length > 0) {
+  if ((typeof value === 'string' || attrs === null) && ((defs[`${key}_${tag.name}`].required as string[]) ?? []).length > 0) {
     const req = defs[`${key}_${tag.name}`].required as string[];
     return void out.push({
       code: 'NS203',
       message: `${key} ${tag.name} needs attributes: ${req.join(', ')}`,
       hint: `write {${tag.name}: {${req.map((r) => `${r}: ...`).join(', ')}}}`,
       file: src.file,
-      range: src.locate([key]),
+      range: typeof value === 'string' ? src.locate([key]) : src.locate(tag.attrsPath, true),
     });
   }
   if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner: `${key} ${tag.name}`, allowed: Object.keys(known.get(tag.name)!.attributes), kind: 'attribute' }));
