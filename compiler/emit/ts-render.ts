@@ -71,16 +71,18 @@ function gemm(g: Gemm, pad: string): string[] {
   const p = pad + '  ';
   out.push(`${p}const ${M} = ${expr(g.M)}, ${K} = ${expr(g.K)};`);
   if (g.B.cs === 1 && g.C.cs === 1) {
-    // Row-streaming form: C[m, :] += A[m, k]·B[k, :] — contiguous inner loop over N.
+    // Row-streaming form: C[m, :] += A[m, k]·B[k, :] — a contiguous inner loop over N,
+    // accumulated in the float64 row R (JavaScript's own precision), stored once per row.
     out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
     out.push(`${p}  const ${c} = ${at(g.C, m, '0')};`);
-    if (!g.accumulate) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] = ${biasAt(m, j)};`);
-    else if (g.bias) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] += ${biasAt(m, j)};`);
+    if (g.accumulate) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] = A[${c} + ${j}]${g.bias ? ` + ${biasAt(m, j)}` : ''};`);
+    else out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] = ${biasAt(m, j)};`);
     out.push(`${p}  for (let ${k} = 0; ${k} < ${K}; ${k}++) {`);
     out.push(`${p}    const ${a} = A[${at(g.A, m, k)}];`);
     out.push(`${p}    const ${b} = ${at(g.B, k, '0')};`);
-    out.push(`${p}    for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] += ${a} * A[${b} + ${j}];`);
+    out.push(`${p}    for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] += ${a} * A[${b} + ${j}];`);
     out.push(`${p}  }`);
+    out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] = R[${j}];`);
     out.push(`${p}}`);
   } else {
     // Dot-product form: C[m, j] = Σ_k A[m, k]·B[k, j], accumulated in a local.
@@ -139,4 +141,21 @@ export function stmts(body: Stmt[], pad: string): string[] {
 
 export function resetGemmIds(): void {
   gemmCount = 0;
+}
+
+/** Elements of the float64 accumulator row `R` that the row-streaming GEMMs of `body` need. */
+export function rowScratch(body: Stmt[]): number {
+  let most = 0;
+  const visit = (ss: Stmt[]) => {
+    for (const s of ss) {
+      if (s.k === 'gemm' && s.g.B.cs === 1 && s.g.C.cs === 1) most = Math.max(most, s.g.N);
+      if (s.k === 'for') visit(s.body);
+      if (s.k === 'if') {
+        visit(s.then);
+        visit(s.else);
+      }
+    }
+  };
+  visit(body);
+  return most;
 }

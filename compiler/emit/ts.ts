@@ -3,7 +3,7 @@
 import type { KernelFactory, ModelDescription } from '../../runtime/model.js';
 import type { MemoryPlan } from '../passes/memory.js';
 import type { Program } from '../passes/lower.js';
-import { bufVar, resetGemmIds, stmts } from './ts-render.js';
+import { bufVar, resetGemmIds, rowScratch, stmts } from './ts-render.js';
 
 export interface RenderOptions {
   /** Type annotations (a .ts file) or plain JavaScript (evaluated in-process). */
@@ -25,6 +25,8 @@ export function renderKernels(program: Program, plan: MemoryPlan, opts: RenderOp
     const expr = p.perSample === 0 ? `${p.fixed}` : `${p.fixed} + ${p.perSample} * maxBatch`;
     lines.push(`  const ${bufVar(name)} = ${expr}; // ${decl.kind} [${decl.batched ? 'n, ' : ''}${decl.size}]`);
   }
+  const rowSize = Math.max(1, ...program.passes.flatMap((p) => p.calls.map((c) => rowScratch(c.body))));
+  lines.push(`  const R = new Float64Array(${rowSize}); // GEMM row accumulator`);
   const emitted = new Set<string>();
   for (const pass of program.passes) {
     for (const call of pass.calls) {

@@ -10,6 +10,7 @@ For each network (cnn, rnn, autoencoder) it writes, into test/reference/<net>/:
     init.safetensors    initial weights (PyTorch default init, after torch.manual_seed(SEED))
     grads.safetensors   d(loss)/d(param) on the first batch (samples 0..3), same names
     after3.safetensors  weights after 3 optimizer steps from init (step k: samples 4k..4k+3)
+    after3_f64.safetensors  the same 3 steps computed in float64 from the same init and data, stored as float32
     x.npy               inputs, float32 [12, ...input shape]
     y.npy               targets: int64 [12] class indices, or float32 [12, 784] (autoencoder: = x)
     output.npy          forward output on the first batch, float32 [4, out]
@@ -128,15 +129,16 @@ NETWORKS = [
 
 def encode_safetensors(tensors):
     """safetensors bytes: u64 LE header length, JSON header padded with spaces to a multiple
-    of 8, then the raw little-endian float32 data, tensors in sorted-name order."""
+    of 8, then the raw little-endian float32 (F32) or float64 (F64) data, tensors in sorted-name order."""
     header = {}
     chunks = []
     offset = 0
     for name in sorted(tensors):
         t = tensors[name].detach()
-        assert t.dtype == torch.float32, f'internal: {name} is {t.dtype}'
-        data = t.contiguous().numpy().astype('<f4', copy=False).tobytes(order='C')
-        header[name] = {'dtype': 'F32', 'shape': list(t.shape),
+        assert t.dtype in (torch.float32, torch.float64), f'internal: {name} is {t.dtype}'
+        code, np_type = ('F32', '<f4') if t.dtype == torch.float32 else ('F64', '<f8')
+        data = t.contiguous().numpy().astype(np_type, copy=False).tobytes(order='C')
+        header[name] = {'dtype': code, 'shape': list(t.shape),
                         'data_offsets': [offset, offset + len(data)]}
         chunks.append(data)
         offset += len(data)
@@ -152,7 +154,8 @@ def decode_safetensors(buf):
     out = {}
     for name, info in header.items():
         b, e = info['data_offsets']
-        out[name] = np.frombuffer(buf[base + b:base + e], dtype='<f4').reshape(info['shape'])
+        np_type = '<f4' if info['dtype'] == 'F32' else '<f8'
+        out[name] = np.frombuffer(buf[base + b:base + e], dtype=np_type).reshape(info['shape'])
     return out
 
 
@@ -222,9 +225,31 @@ def make(net):
     after3 = state(model)
     assert losses3[0] == float(loss.item()), f'{name}: step 0 loss differs from first-batch loss'
 
+    # The same three steps in float64 from the same (float32) initial weights and data: the
+    # exact result that float32 implementations approximate, each with its own rounding.
+    model64 = copy.deepcopy(model).double()
+    model64.load_state_dict({k: v.double() for k, v in init.items()})
+    opt64 = net['optimizer'](model64.parameters())
+    x64 = x.double()
+    y64 = y if y.dtype == torch.int64 else y.double()
+    losses3_f64 = []
+    for k in range(STEPS):
+        xb, yb = x64[k * BATCH:(k + 1) * BATCH], y64[k * BATCH:(k + 1) * BATCH]
+        opt64.zero_grad()
+        step_loss = loss_fn(model64(xb), yb)
+        step_loss.backward()
+        opt64.step()
+        losses3_f64.append(float(step_loss.item()))
+    after3_f64 = state(model64)
+    after3_f64_stored = {k: v.float() for k, v in after3_f64.items()}  # 6e-8 relative: far below the metric
+    # How far PyTorch's own float32 run lands from the float64 one, in the parity metric
+    # max|a − b| / max|b − init|: the rounding noise floor of this network's 3 steps.
+    moved = max((after3_f64[k] - init[k].double()).abs().max().item() for k in keys)
+    spread = max((after3[k].double() - after3_f64[k]).abs().max().item() for k in keys) / moved
+
     out_dir = os.path.join(OUT_ROOT, name)
     os.makedirs(out_dir, exist_ok=True)
-    for fname, tensors in (('init', init), ('grads', grads), ('after3', after3)):
+    for fname, tensors in (('init', init), ('grads', grads), ('after3', after3), ('after3_f64', after3_f64_stored)):
         buf = encode_safetensors(tensors)
         back = decode_safetensors(buf)
         assert sorted(back) == sorted(tensors)
@@ -237,7 +262,8 @@ def make(net):
         path = os.path.join(out_dir, f'{fname}.npy')
         write(path, buf)
         assert np.array_equal(np.load(path, allow_pickle=False), arr), f'internal: {fname}.npy'
-    expected = {'loss': float(loss.item()), 'losses3': losses3, 'batch': BATCH,
+    expected = {'loss': float(loss.item()), 'losses3': losses3, 'losses3_f64': losses3_f64,
+                'torch_f32_vs_f64_after3': spread, 'batch': BATCH,
                 'seed': SEED, 'torch': torch.__version__}
     write(os.path.join(out_dir, 'expected.json'),
           (json.dumps(expected, indent=2) + '\n').encode('utf-8'))
