@@ -39,11 +39,12 @@ function program(setCode: SetCode): Command {
     });
 
   p.command('compile')
-    .description('generate a self-contained module folder (ESM JavaScript, .d.ts and TypeScript sources)')
-    .argument('<spec>', 'spec file')
+    .description('generate a self-contained module folder (ESM JavaScript, .d.ts and TypeScript sources); with several specs, one folder per spec under --out')
+    .argument('<spec...>', 'spec files')
     .addOption(new Option('--target <target>', 'code target').choices(['ts', 'wasm', 'all']).default('ts'))
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (spec: string, o) => setCode(await (await import('./commands/compile.js')).compileCommand(spec, o)));
+    .option('--quiet', 'print nothing on success')
+    .action(async (specs: string[], o) => setCode(await (await import('./commands/compile.js')).compileCommand(specs, o)));
 
   p.command('init')
     .description('write seeded PyTorch-default initial weights as safetensors')

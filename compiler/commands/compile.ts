@@ -1,6 +1,6 @@
 // netspec compile SPEC --target ts|wasm|all --out DIR: writes a self-contained module folder.
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NetspecError } from '../../runtime/errors.js';
 import { compileModel } from '../build.js';
@@ -44,14 +44,23 @@ export async function generateFolder(specPath: string, target: CompileOptions['t
   return bundle(index);
 }
 
-export async function compileCommand(specPath: string, opts: CompileOptions): Promise<number> {
-  const files = await generateFolder(specPath, opts.target);
-  writeFolderAtomic(opts.out, files);
-  if (!opts.quiet) {
-    const code = [...files].filter(([n]) => n.endsWith('.js')).map(([, t]) => t);
-    const raw = code.reduce((a, t) => a + Buffer.byteLength(t), 0);
-    const gz = gzipSync(Buffer.from(code.join('\n'))).length;
-    process.stdout.write(`${specPath} → ${opts.out}: ${files.size} files; module + runtime JavaScript ${raw.toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped (weights excluded)\n`);
+/** The folder name for a spec given with others: its file name without extension. */
+export function folderName(specPath: string): string {
+  return basename(specPath).replace(/\.ya?ml$/i, '');
+}
+
+/** One spec: DIR is its module folder. Several: DIR holds one folder per spec (DIR/<spec name>). */
+export async function compileCommand(specPaths: string[], opts: CompileOptions): Promise<number> {
+  for (const specPath of specPaths) {
+    const out = specPaths.length === 1 ? opts.out : join(opts.out, folderName(specPath));
+    const files = await generateFolder(specPath, opts.target);
+    writeFolderAtomic(out, files);
+    if (!opts.quiet) {
+      const code = [...files].filter(([n]) => n.endsWith('.js') || n.endsWith('.wasm')).map(([, t]) => t);
+      const raw = code.reduce((a, t) => a + (typeof t === 'string' ? Buffer.byteLength(t) : t.length), 0);
+      const gz = code.reduce((a, t) => a + gzipSync(typeof t === 'string' ? Buffer.from(t) : t).length, 0);
+      process.stdout.write(`${specPath} → ${out}: ${files.size} files; module + runtime ${raw.toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped (weights excluded)\n`);
+    }
   }
   return 0;
 }

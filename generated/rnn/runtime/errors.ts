@@ -1,0 +1,13 @@
+/**
+ * A mistake in what a user gave us (a weights file, an .npy, a batch size, an argument):
+ * the CLI prints its message alone, without a stack trace, and exits with `exitCode`.
+ */
+export class NetspecError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'NetspecError';
+  }
+}
