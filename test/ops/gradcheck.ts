@@ -155,11 +155,13 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
   return { loss, maxRelError, tensors: reports };
 }
 
-/** gradcheck + the assertions: every tensor's gradient matches, and none is all zeros. */
-export function expectGradients(yaml: string, opts: GradcheckOptions = {}): GradcheckReport {
+/** gradcheck + the assertions: every tensor's gradient matches, and none is all zeros unless listed in `zero`. */
+export function expectGradients(yaml: string, opts: GradcheckOptions & { zero?: string[] } = {}): GradcheckReport {
   const r = gradcheck(yaml, opts);
   for (const t of r.tensors) {
-    expect(t.maxAbs, `${t.name}: analytical gradient is zero everywhere checked`).toBeGreaterThan(0);
+    // `zero`: tensors whose gradient is exactly zero by construction (W_hh when T = 1)
+    if (opts.zero?.includes(t.name)) expect(t.maxAbs, `${t.name}: gradient should be zero`).toBe(0);
+    else expect(t.maxAbs, `${t.name}: analytical gradient is zero everywhere checked`).toBeGreaterThan(0);
     expect(t.maxRelError, `${t.name}: worst ${JSON.stringify(t.worst)}`).toBeLessThan(MAX_REL_ERROR);
   }
   return r;
