@@ -36,6 +36,11 @@ export function inferShapes(model: Model, diags: Diagnostic[]): boolean {
   const report = (node: LayerNode | undefined, code: string, message: string, hint?: string, attr?: string) =>
     diags.push({ code, message, hint, file: src?.file, range: locate(node, attr) });
 
+  if (size(model.inputShape) > LIMITS.maxActivation) {
+    const n = size(model.inputShape);
+    report(undefined, 'NS402', `the model input [${model.inputShape.join(',')}] has ${fmt(n)} elements per sample; the limit is ${fmt(LIMITS.maxActivation)}`);
+    return false;
+  }
   let shape: Shape = model.inputShape;
   let from = 'from the model input';
   let ok = true;

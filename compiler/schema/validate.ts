@@ -99,6 +99,8 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
     const path = [...base, ...rel];
     const attr = rel.length > 0 ? String(rel[0]) : undefined;
     const value = valueAt(root, path);
+    // NaN and ±Infinity are reported once, by nonFinite(), whatever else their schema says.
+    if (typeof value === 'number' && !Number.isFinite(value)) continue;
     const label = attr === undefined ? where.owner : `'${rel.join('.')}'`;
     let d: Diagnostic | undefined;
     // Inside an anyOf (sizes: int or [h, w]) keep only the branch that matches the value's kind.
@@ -301,6 +303,16 @@ function validateTagged(
   if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner: `${key} ${tag.name}`, allowed: Object.keys(known.get(tag.name)!.attributes), kind: 'attribute' }));
 }
 
+/** YAML's .nan and .inf are numbers to JSON Schema; no attribute accepts them. */
+function nonFinite(v: unknown, path: JsonPath, src: ParsedYaml, out: Diagnostic[]): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    let from = path.length - 1;
+    while (from > 0 && typeof path[from] !== 'string') from--;
+    out.push({ code: 'NS202', message: `'${path.slice(Math.max(0, from)).join('.')}' must be a finite number, got ${v}`, file: src.file, range: src.locate(path) });
+  } else if (Array.isArray(v)) v.forEach((x, i) => nonFinite(x, [...path, i], src, out));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) nonFinite(x, [...path, k], src, out);
+}
+
 /** Every schema mistake of the file, each once, located, in the order they appear. */
 export function validateSpec(src: ParsedYaml): Diagnostic[] {
   const root = src.value;
@@ -322,5 +334,6 @@ export function validateSpec(src: ParsedYaml): Diagnostic[] {
   if (r.loss !== undefined) validateTagged(r.loss, 'loss', LOSSES, src, root, out);
   if (r.optimizer !== undefined) validateTagged(r.optimizer, 'optimizer', OPTIMIZERS, src, root, out);
   out.push(...checkNames(src, r));
+  nonFinite(r, [], src, out);
   return out.map((d, i) => [d, i] as const).sort(([a, i], [b, j]) => (a.range?.[0] ?? -1) - (b.range?.[0] ?? -1) || i - j).map(([d]) => d);
 }
