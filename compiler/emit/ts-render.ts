@@ -70,31 +70,63 @@ function gemm(g: Gemm, pad: string): string[] {
   const out: string[] = [`${pad}{ // C[${expr(g.M)}×${g.N}] ${g.accumulate ? '+=' : '='} A·B, K = ${expr(g.K)}`];
   const p = pad + '  ';
   out.push(`${p}const ${M} = ${expr(g.M)}, ${K} = ${expr(g.K)};`);
+  const ak = g.A.cs === 1 ? k : `${k} * ${g.A.cs}`;
+  const bk = g.B.rs === 1 ? k : `${k} * ${g.B.rs}`;
   if (g.B.cs === 1 && g.C.cs === 1) {
-    // Row-streaming form: C[m, :] += A[m, k]·B[k, :] — a contiguous inner loop over N,
-    // accumulated in the float64 row R (JavaScript's own precision), stored once per row.
-    out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
-    out.push(`${p}  const ${c} = ${at(g.C, m, '0')};`);
-    if (g.accumulate) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] = A[${c} + ${j}]${g.bias ? ` + ${biasAt(m, j)}` : ''};`);
-    else out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] = ${biasAt(m, j)};`);
-    out.push(`${p}  for (let ${k} = 0; ${k} < ${K}; ${k}++) {`);
-    out.push(`${p}    const ${a} = A[${at(g.A, m, k)}];`);
-    out.push(`${p}    const ${b} = ${at(g.B, k, '0')};`);
-    out.push(`${p}    for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${j}] += ${a} * A[${b} + ${j}];`);
-    out.push(`${p}  }`);
-    out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${c} + ${j}] = R[${j}];`);
+    // Row-streaming form: C[m..m+r, :] += A[m..m+r, k]·B[k, :], r = 4 rows at a time so each
+    // B row is loaded once for four; accumulated in float64 rows of R, stored once.
+    const rows = (r: number) => {
+      const as = Array.from({ length: r }, (_, t) => `${a}_${t}`);
+      const row = (t: number) => (t === 0 ? m : `(${m} + ${t})`);
+      for (let t = 0; t < r; t++) {
+        const init = g.accumulate ? `A[${at(g.C, row(t), j)}]${g.bias ? ` + ${biasAt(row(t), j)}` : ''}` : biasAt(row(t), j);
+        out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) R[${t * g.N} + ${j}] = ${init};`);
+      }
+      out.push(`${p}  for (let ${k} = 0; ${k} < ${K}; ${k}++) {`);
+      out.push(`${p}    const ${as.map((v, t) => `${v} = A[${at(g.A, row(t), k)}]`).join(', ')};`);
+      out.push(`${p}    const ${b} = ${at(g.B, k, '0')};`);
+      out.push(`${p}    for (let ${j} = 0; ${j} < ${g.N}; ${j}++) {`);
+      out.push(`${p}      const ${c} = A[${b} + ${j}];`);
+      out.push(as.map((v, t) => `${p}      R[${t * g.N} + ${j}] += ${v} * ${c};`).join('\n'));
+      out.push(`${p}    }`);
+      out.push(`${p}  }`);
+      for (let t = 0; t < r; t++) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${at(g.C, row(t), j)}] = R[${t * g.N} + ${j}];`);
+    };
+    out.push(`${p}let ${m} = 0;`);
+    out.push(`${p}for (; ${m} + 4 <= ${M}; ${m} += 4) {`);
+    rows(4);
+    out.push(`${p}}`);
+    out.push(`${p}for (; ${m} < ${M}; ${m}++) {`);
+    rows(1);
     out.push(`${p}}`);
   } else {
-    // Dot-product form: C[m, j] = Σ_k A[m, k]·B[k, j], accumulated in a local.
+    // Dot-product form: C[m, j..j+r] = Σ_k A[m, k]·B[k, j..j+r], r = 4 columns at a time so
+    // each A element is loaded once for four; accumulated in float64 locals.
+    const cols = (r: number) => {
+      const sums = Array.from({ length: r }, (_, t) => `${sum}_${t}`);
+      const bs = Array.from({ length: r }, (_, t) => `${b}_${t}`);
+      const col = (t: number) => (t === 0 ? j : `(${j} + ${t})`);
+      out.push(`${p}    const ${bs.map((v, t) => `${v} = ${at(g.B, '0', col(t))}`).join(', ')};`);
+      out.push(`${p}    let ${sums.map((v, t) => `${v} = ${biasAt(m, col(t))}`).join(', ')};`);
+      out.push(`${p}    for (let ${k} = 0; ${k} < ${K}; ${k}++) {`);
+      out.push(`${p}      const ${c} = A[${a} + ${ak}];`);
+      out.push(sums.map((v, t) => `${p}      ${v} += ${c} * A[${bs[t]} + ${bk}];`).join('\n'));
+      out.push(`${p}    }`);
+      for (let t = 0; t < r; t++) out.push(`${p}    A[${at(g.C, m, col(t))}] ${g.accumulate ? '+=' : '='} ${sums[t]};`);
+    };
     out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
-    out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) {`);
-    out.push(`${p}    const ${a} = ${at(g.A, m, '0')}, ${b} = ${at(g.B, '0', j)};`);
-    out.push(`${p}    let ${sum} = ${biasAt(m, j)};`);
-    const ak = g.A.cs === 1 ? k : `${k} * ${g.A.cs}`;
-    const bk = g.B.rs === 1 ? k : `${k} * ${g.B.rs}`;
-    out.push(`${p}    for (let ${k} = 0; ${k} < ${K}; ${k}++) ${sum} += A[${a} + ${ak}] * A[${b} + ${bk}];`);
-    out.push(`${p}    A[${at(g.C, m, j)}] ${g.accumulate ? '+=' : '='} ${sum};`);
-    out.push(`${p}  }`);
+    out.push(`${p}  const ${a} = ${at(g.A, m, '0')};`);
+    out.push(`${p}  let ${j} = 0;`);
+    if (g.N >= 4) {
+      out.push(`${p}  for (; ${j} + 4 <= ${g.N}; ${j} += 4) {`);
+      cols(4);
+      out.push(`${p}  }`);
+    }
+    if (g.N % 4 !== 0) {
+      out.push(`${p}  for (; ${j} < ${g.N}; ${j}++) {`);
+      cols(1);
+      out.push(`${p}  }`);
+    }
     out.push(`${p}}`);
   }
   out.push(`${pad}}`);
@@ -148,7 +180,7 @@ export function rowScratch(body: Stmt[]): number {
   let most = 0;
   const visit = (ss: Stmt[]) => {
     for (const s of ss) {
-      if (s.k === 'gemm' && s.g.B.cs === 1 && s.g.C.cs === 1) most = Math.max(most, s.g.N);
+      if (s.k === 'gemm' && s.g.B.cs === 1 && s.g.C.cs === 1) most = Math.max(most, 4 * s.g.N);
       if (s.k === 'for') visit(s.body);
       if (s.k === 'if') {
         visit(s.then);
