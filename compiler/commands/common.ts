@@ -1,18 +1,28 @@
 // What every command shares: reading a spec and reporting diagnostics.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { NetspecError } from '../../runtime/errors.js';
 import { checkSource, type FrontEndResult } from '../pipeline.js';
-import { renderDiagnostic, type Diagnostic } from '../source/diagnostic.js';
+import { renderDiagnostic, sourceFile, type Diagnostic } from '../source/diagnostic.js';
+import { YAML_LIMITS } from '../source/yaml.js';
 import type { Model } from '../ir/graph.js';
 
 export function readSpec(path: string): FrontEndResult {
+  const refuse = (why: string): FrontEndResult => ({
+    diagnostics: [{ code: 'NS100', message: `cannot read the spec: ${why}`, file: sourceFile(path, '') }],
+  });
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) return refuse('it is a directory');
+    if (!st.isFile()) return refuse('it is not a regular file');
+    // Refused before reading: no UTF-8 file of this many bytes fits the character limit.
+    if (st.size > 3 * YAML_LIMITS.maxBytes) {
+      return refuse(`it has ${st.size.toLocaleString('en-US')} bytes; the limit is ${YAML_LIMITS.maxBytes.toLocaleString('en-US')} characters`);
+    }
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    return { diagnostics: [{ code: 'NS100', message: `cannot read spec '${path}': ${why}` }] };
+    return refuse(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message);
   }
   return checkSource(path, text);
 }
