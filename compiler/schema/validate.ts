@@ -301,6 +301,19 @@ function validateTagged(
     });
   }
   if (!v(attrs)) out.push(...toDiagnostics(v.errors ?? [], tag.attrsPath, src, root, { owner: `${key} ${tag.name}`, allowed: Object.keys(known.get(tag.name)!.attributes), kind: 'attribute' }));
+  else if (key === 'optimizer' && tag.name === 'sgd') {
+    // torch.optim.SGD refuses Nesterov momentum without momentum or with dampening.
+    const a = attrs as { nesterov?: boolean; momentum?: number; dampening?: number };
+    if (a.nesterov === true && (!((a.momentum ?? 0) > 0) || (a.dampening ?? 0) !== 0)) {
+      out.push({
+        code: 'NS213',
+        message: `sgd with nesterov: true needs momentum > 0 and dampening 0, got momentum ${a.momentum ?? 0} and dampening ${a.dampening ?? 0}`,
+        hint: 'set momentum (e.g. 0.9) and leave dampening at 0, or drop nesterov',
+        file: src.file,
+        range: src.locate([...tag.attrsPath, 'nesterov']),
+      });
+    }
+  }
 }
 
 /** YAML's .nan and .inf are numbers to JSON Schema; no attribute accepts them. */
