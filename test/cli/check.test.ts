@@ -69,6 +69,15 @@ describe('netspec check', () => {
     ]);
   });
 
+  it('--max-batch also reports the arena the memory plan needs', async () => {
+    const { code, out } = await run('check', '--max-batch', '8', spec('rnn.yaml'));
+    expect(code).toBe(0);
+    expect(out).toMatch(/^loss cross_entropy, optimizer adam, arena [\d,]+ bytes at max batch 8$/m);
+    const [json] = JSON.parse((await run('check', '--json', '--max-batch', '8', spec('rnn.yaml'))).out) as { arenaBytes: number; maxBatch: number }[];
+    expect(json.maxBatch).toBe(8);
+    expect(json.arenaBytes).toBeGreaterThan(0);
+  });
+
   it('an invalid spec: located diagnostics on stderr with a code frame, exit 1', async () => {
     const { code, out, err } = await run('check', invalid('shape-dense-needs-flat.yaml'));
     expect(code).toBe(1);
