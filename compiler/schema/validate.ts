@@ -71,6 +71,25 @@ function identifier(v: string, lower: boolean): string {
   return s || (lower ? 'model' : 'layer');
 }
 
+/** PyTorch's argument names, for the hint that names netspec's. */
+const PYTORCH_NAMES: Record<string, string> = {
+  kernel_size: 'kernel',
+  out_channels: 'filters',
+  out_features: 'units',
+  hidden_size: 'hidden',
+  num_layers: 'layers',
+};
+/** PyTorch arguments that netspec infers from the shapes. */
+const INFERRED = new Set(['in_channels', 'in_features', 'input_size']);
+
+/** The allowed name that `extra` stands for: a misspelling of it, or PyTorch's name for it. */
+function meant(extra: string, allowed: string[]): string | undefined {
+  const alias = PYTORCH_NAMES[extra];
+  if (alias !== undefined && allowed.includes(alias)) return alias;
+  const hint = didYouMean(extra, allowed);
+  return hint === undefined ? undefined : allowed.find((a) => hint === `did you mean '${a}'?`);
+}
+
 interface Where {
   /** `conv2d 'conv1'` or `the spec` — what the attributes belong to. */
   owner: string;
@@ -91,7 +110,7 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
     if (e.keyword !== 'required') continue;
     const missing = (e.params as { missingProperty: string }).missingProperty;
     const misspelt = errors.some((x) => x.keyword === 'additionalProperties' && x.instancePath === e.instancePath &&
-      didYouMean((x.params as { additionalProperty: string }).additionalProperty, [missing]) !== undefined);
+      meant((x.params as { additionalProperty: string }).additionalProperty, [missing]) !== undefined);
     if (!misspelt) missingAt.set(e.instancePath, [...(missingAt.get(e.instancePath) ?? []), missing]);
   }
   for (const e of errors) {
@@ -141,7 +160,11 @@ function toDiagnostics(errors: ErrorObject[], base: JsonPath, src: ParsedYaml, r
         const colon = /^([A-Za-z_]\w*):(.*)$/.exec(extra);
         const hint = colon && allowed.includes(colon[1])
           ? `put a space after the colon: '${colon[1]}: ${colon[2]}'`
-          : didYouMean(extra, allowed) ?? (allowed.length > 0 ? `expected one of: ${allowed.join(', ')}` : `${owner} takes no ${where.kind}s`);
+          : PYTORCH_NAMES[extra] !== undefined && allowed.includes(PYTORCH_NAMES[extra])
+            ? `netspec calls PyTorch's '${extra}' '${PYTORCH_NAMES[extra]}'`
+            : INFERRED.has(extra)
+              ? `netspec infers '${extra}' from the input shape: remove it`
+              : didYouMean(extra, allowed) ?? (allowed.length > 0 ? `expected one of: ${allowed.join(', ')}` : `${owner} takes no ${where.kind}s`);
         d = {
           code: 'NS204',
           message: !nested && where.kind === 'key' ? `unknown top-level key '${extra}'` : `unknown ${nested ? 'key' : where.kind} '${extra}' ${nested ? 'in' : 'for'} ${owner}`,

@@ -44,7 +44,8 @@ function child(node: unknown, seg: string | number): { key?: Node; value: unknow
   if (isMap(node)) {
     for (const item of node.items) {
       const k = isScalar(item.key) ? item.key.value : item.key;
-      if (k === seg || String(k) === String(seg)) return { key: item.key as Node, value: item.value };
+      // As toJS names keys: a null key (`~:` or `:`) becomes ''.
+      if (k === seg || String(k ?? '') === String(seg)) return { key: item.key as Node, value: item.value };
     }
     return undefined;
   }
