@@ -5,6 +5,8 @@ import { planMemory, type MemoryPlan } from './passes/memory.js';
 import { describe } from './emit/description.js';
 import { loadKernels } from './emit/ts.js';
 import { createRuntimeModel, type ModelDescription, type ModelOptions, type NetspecModel } from '../runtime/model.js';
+import { createWasmModel, loadWasm, relaxedSimdSupported, type LoadedWasm } from '../runtime/wasm.js';
+import { emitWasm } from './emit/wasm.js';
 
 export interface Compiled {
   program: Program;
@@ -21,4 +23,37 @@ export function compileModel(model: Model, options: LowerOptions = {}): Compiled
 /** A live model from the TypeScript target, in this process. */
 export function instantiate(c: Compiled, options: ModelOptions = {}): NetspecModel {
   return createRuntimeModel(c.description, loadKernels(c.program, c.plan), options);
+}
+
+export interface InstantiateOptions extends ModelOptions {
+  /** 'ts' (default) or 'wasm'. */
+  target?: 'ts' | 'wasm';
+  /** wasm: which variant to run; 'auto' takes relaxed SIMD where the engine supports it. */
+  wasmVariant?: 'auto' | 'simd' | 'relaxed';
+}
+
+const wasmCache = new WeakMap<Compiled, Map<string, Promise<LoadedWasm>>>();
+
+/** The compiled wasm module of a model (built, optimized and compiled once per variant). */
+export function wasmModule(c: Compiled, variant: 'auto' | 'simd' | 'relaxed' = 'auto'): Promise<LoadedWasm> {
+  let byVariant = wasmCache.get(c);
+  if (!byVariant) wasmCache.set(c, (byVariant = new Map()));
+  let p = byVariant.get(variant);
+  if (!p) {
+    const wantRelaxed = variant === 'relaxed' || (variant === 'auto' && relaxedSimdSupported());
+    p = loadWasm(
+      wantRelaxed
+        ? { simd: new Uint8Array(0), relaxed: emitWasm(c.program, c.plan, { relaxed: true }).bytes }
+        : { simd: emitWasm(c.program, c.plan, { relaxed: false }).bytes },
+      variant,
+    );
+    byVariant.set(variant, p);
+  }
+  return p;
+}
+
+/** A live model from either target, in this process. */
+export async function instantiateAsync(c: Compiled, options: InstantiateOptions = {}): Promise<NetspecModel> {
+  if ((options.target ?? 'ts') === 'ts') return instantiate(c, options);
+  return createWasmModel(c.description, await wasmModule(c, options.wasmVariant), options);
 }
