@@ -17,8 +17,7 @@ export function checkSource(path: string, text: string): FrontEndResult {
   if (src.diagnostics.length > 0) return { diagnostics: src.diagnostics };
   const diagnostics = validateSpec(src);
   if (diagnostics.length > 0) return { diagnostics };
-  const model = buildGraph(src.value as Record<string, unknown>, src, diagnostics);
-  if (diagnostics.length > 0) return { diagnostics };
+  const model = buildGraph(src.value as Record<string, unknown>, src);
   inferShapes(model, diagnostics);
   return diagnostics.length > 0 ? { diagnostics } : { model, diagnostics };
 }

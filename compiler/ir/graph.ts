@@ -1,6 +1,5 @@
 // The model graph: the spec's layers flattened into one ordered list of nodes (blocks
 // inlined and remembered as ranges), each with its PyTorch-style parameter prefix.
-import type { Diagnostic } from '../source/diagnostic.js';
 import type { JsonPath, ParsedYaml } from '../source/yaml.js';
 import { getOp, LOSSES, OPTIMIZERS } from '../ops/index.js';
 import type { Attrs, OpDef, Shape } from '../ops/types.js';
@@ -50,32 +49,15 @@ function tagged(item: unknown): [string, Record<string, unknown>] {
   return [k, ((item as Record<string, unknown>)[k] ?? {}) as Record<string, unknown>];
 }
 
-/** Build the graph from a schema-valid spec value; reports duplicate names. */
-export function buildGraph(value: Record<string, unknown>, src: ParsedYaml | undefined, diags: Diagnostic[]): Model {
+/** Build the graph from a schema-valid spec value (names already checked unique by the validator). */
+export function buildGraph(value: Record<string, unknown>, src: ParsedYaml | undefined): Model {
   const nodes: LayerNode[] = [];
   const blocks: BlockRange[] = [];
-  const names = new Map<string, JsonPath>();
-  const claim = (name: string, path: JsonPath) => {
-    const prev = names.get(name);
-    if (prev && src) {
-      const p = src.locate(prev);
-      const line = p ? src.file.text.slice(0, p[0]).split('\n').length : 0;
-      diags.push({
-        code: 'NS211',
-        message: `duplicate layer name '${name}' (first used on line ${line})`,
-        hint: 'give each layer and block a unique name',
-        file: src.file,
-        range: src.locate([...path, 'name']),
-      });
-    }
-    if (!prev) names.set(name, path);
-  };
   const walk = (items: unknown[], path: JsonPath, prefixOf: (i: number, name?: string) => string) => {
     items.forEach((item, i) => {
       const [opName, raw] = tagged(item);
       const itemPath = typeof item === 'string' ? [...path, i] : [...path, i, opName];
       const name = typeof raw.name === 'string' ? raw.name : undefined;
-      if (name) claim(name, itemPath);
       const prefix = prefixOf(i, name);
       if (opName === 'block') {
         const from = nodes.length;
