@@ -82,6 +82,8 @@ export interface GradcheckOptions {
   h?: number;
   /** Denominator floor of the relative error: below it both gradients count as zero-ish. */
   floor?: number;
+  /** Stop at the first element over MAX_REL_ERROR (mutation tests only need a yes/no). */
+  failFast?: boolean;
 }
 
 /**
@@ -110,6 +112,11 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
     return model.computeGradients(x, y, n);
   };
 
+  // Poison everything but the parameters: a kernel that reads a value no kernel of this step
+  // wrote (a gradient left from the previous step, a buffer assumed zero) yields NaN and fails.
+  const P = desc.paramRegion;
+  model.arena.fill(NaN, 0, P.offset);
+  model.arena.fill(NaN, P.offset + P.size);
   const loss = lossOf();
   const tensors: { name: string; values: Float64Array; analytical: Float64Array }[] = [];
   for (const p of desc.params) {
@@ -121,7 +128,7 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
   const floor = opts.floor ?? 1e-5;
   const limit = opts.maxPerTensor ?? 64;
   const reports: TensorReport[] = [];
-  for (const tensor of tensors) {
+  scan: for (const tensor of tensors) {
     const { values, analytical } = tensor;
     const all = Int32Array.from({ length: values.length }, (_, i) => i);
     const picked = values.length <= limit ? all : rng.shuffle(all).subarray(0, limit);
@@ -141,6 +148,10 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
       if (!(rel <= report.maxRelError)) {
         report.maxRelError = Number.isNaN(rel) ? Infinity : rel;
         report.worst = { index: idx, analytical: a, numerical };
+      }
+      if (opts.failFast && !(report.maxRelError < MAX_REL_ERROR)) {
+        reports.push(report);
+        break scan;
       }
     }
     reports.push(report);
