@@ -10,6 +10,8 @@ export const avgpool2d: OpDef<PoolAttrs> = {
   required: ['kernel'],
   normalize: normalizePool,
   inferShape: inferPoolShape,
+  onnx: (g, { attrs: a, x }) =>
+    g.node('AveragePool', [x], { kernel_shape: a.kernel, strides: a.stride, pads: [...a.padding, ...a.padding], count_include_pad: 1 })[0],
   flops: (a, _input, output) => a.kernel[0] * a.kernel[1] * size(output),
   forward(b, { attrs, inShape, outShape, x, y }) {
     const inv = 1 / (attrs.kernel[0] * attrs.kernel[1]);

@@ -84,6 +84,11 @@ export const conv2d: OpDef<ConvAttrs> = {
     const colSize = input[0] * a.kernel[0] * a.kernel[1] * output[1] * output[2];
     return [{ name: 'col', size: colSize, batched: false, lifetime: 'temp' }];
   },
+  // NCHW in both; PyTorch's symmetric padding is ONNX's [top, left, bottom, right]
+  onnx: (g, { attrs: a, x }) =>
+    g.node('Conv', a.bias ? [x, g.param('weight'), g.param('bias')] : [x, g.param('weight')], {
+      kernel_shape: a.kernel, strides: a.stride, pads: [...a.padding, ...a.padding], dilations: a.dilation,
+    })[0],
   flops: (a, input, output) =>
     2 * input[0] * a.kernel[0] * a.kernel[1] * size(output) + (a.bias ? size(output) : 0),
   forward(b: KernelBuilder, { attrs, inShape, outShape, x, y, params, scratch }) {

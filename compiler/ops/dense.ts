@@ -31,6 +31,8 @@ export const dense: OpDef<DenseAttrs> = {
     const w = { suffix: 'weight', shape: [a.units, input[0]], init: { kind: 'uniform' as const, bound } };
     return a.bias ? [w, { suffix: 'bias', shape: [a.units], init: { kind: 'uniform', bound } }] : [w];
   },
+  // [n,in]·Wᵀ[in,out] + b: Gemm with transB keeps W in PyTorch's [out,in] layout
+  onnx: (g, { attrs: a, x }) => g.node('Gemm', a.bias ? [x, g.param('weight'), g.param('bias')] : [x, g.param('weight')], { transB: 1 })[0],
   flops: (a, input) => 2 * input[0] * a.units + (a.bias ? a.units : 0),
   forward(b: KernelBuilder, { attrs, inShape, x, y, params }) {
     const IN = inShape[0];

@@ -17,6 +17,11 @@ export const dropout: OpDef<DropoutAttrs> = {
   normalize: (a) => ({ p: (a.p as number | undefined) ?? 0.5 }),
   inferShape: (_a, input) => input,
   scratch: (a, input) => [{ name: 'mask', size: size(input), batched: true, lifetime: 'saved', dropoutMask: a.p }],
+  // identity at inference: no node; p is kept as metadata so an import can restore the layer
+  onnx(g, { attrs, x }) {
+    g.note('p', String(attrs.p));
+    return x;
+  },
   flops: (_a, input) => size(input),
   forward(b, { inShape, x, y, scratch, training }) {
     const N = size(inShape);

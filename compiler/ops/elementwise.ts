@@ -9,6 +9,8 @@ export function elementwise(
   /** dX from y and dY (every activation here has a derivative expressible through its output). */
   bwd: (y: Expr, dY: Expr) => Expr,
   flopsPerElement: number,
+  /** The ONNX operator computing the same function. */
+  onnxOp?: string,
 ): OpDef {
   return {
     name,
@@ -17,6 +19,7 @@ export function elementwise(
     required: [],
     normalize: () => ({}) as Attrs,
     inferShape: (_a, input) => input,
+    onnx: onnxOp === undefined ? undefined : (g, { x }) => g.node(onnxOp, [x])[0],
     flops: (_a, input) => flopsPerElement * size(input),
     forward(b: KernelBuilder, { inShape, x, y }) {
       b.loop(b.mul(size(inShape)), (j) => b.store(y, j, fwd(b.load(x, j))), 'j');

@@ -8,6 +8,7 @@ export const flatten: OpDef = {
   required: [],
   normalize: () => ({}) as Attrs,
   inferShape: (_a, input) => [size(input)],
+  onnx: (g, { x }) => g.node('Flatten', [x], { axis: 1 })[0],
   flops: () => 0,
   aliasesInput: true,
   forward() {},

@@ -58,6 +58,39 @@ export const lstm: OpDef<LstmAttrs> = {
     out.push(s('dgates', T * 4 * H, 'temp'), s('dh', T * H, 'temp'), s('dhBelow', T * H, 'temp'), s('dhNext', H, 'temp'), s('dcNext', H, 'temp'));
     return out;
   },
+  // One ONNX LSTM per layer over time-major [T,n,F]. Gates reordered from PyTorch's i,f,g,o
+  // to ONNX's i,o,f,c; B = [bias_ih; bias_hh]. Y [T,1,n,H], Y_h [1,n,H].
+  onnx(g, { attrs: a, inShape, x }) {
+    const H = a.hidden;
+    const iofc = (w: Float32Array) => {
+      const out = new Float32Array(w.length);
+      const q = w.length / 4;
+      [0, 3, 1, 2].forEach((from, to) => out.set(w.subarray(from * q, (from + 1) * q), to * q));
+      return out;
+    };
+    let seq = g.node('Transpose', [x], { perm: [1, 0, 2] })[0]; // [n,T,F] → [T,n,F]
+    let last = '';
+    for (let l = 0; l < a.layers; l++) {
+      const inF = l === 0 ? inShape[1] : H;
+      const inputs = [
+        seq,
+        g.initializer(`W_l${l}`, [1, 4 * H, inF], iofc(g.paramData(`weight_ih_l${l}`))),
+        g.initializer(`R_l${l}`, [1, 4 * H, H], iofc(g.paramData(`weight_hh_l${l}`))),
+      ];
+      if (a.bias) {
+        const B = new Float32Array(8 * H);
+        B.set(iofc(g.paramData(`bias_ih_l${l}`)));
+        B.set(iofc(g.paramData(`bias_hh_l${l}`)), 4 * H);
+        inputs.push(g.initializer(`B_l${l}`, [1, 8 * H], B));
+      }
+      const [y, yh] = g.node('LSTM', inputs, { hidden_size: H }, 2);
+      if (l < a.layers - 1 || a.output === 'sequence') seq = g.node('Squeeze', [y, g.int64s([1])])[0]; // [T,n,H]
+      last = yh;
+    }
+    return a.output === 'last'
+      ? g.node('Squeeze', [last, g.int64s([0])])[0] // [n,H]
+      : g.node('Transpose', [seq], { perm: [1, 0, 2] })[0]; // [n,T,H]
+  },
   flops(a, input) {
     const [T, F] = input;
     const H = a.hidden;

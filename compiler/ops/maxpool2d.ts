@@ -12,6 +12,8 @@ export const maxpool2d: OpDef<PoolAttrs> = {
   normalize: normalizePool,
   inferShape: inferPoolShape,
   scratch: (_a, _input, output) => [{ name: 'argmax', size: size(output), batched: true, lifetime: 'saved' }],
+  onnx: (g, { attrs: a, x }) =>
+    g.node('MaxPool', [x], { kernel_shape: a.kernel, strides: a.stride, pads: [...a.padding, ...a.padding] })[0],
   flops: (a, _input, output) => a.kernel[0] * a.kernel[1] * size(output),
   forward(b, { attrs, inShape, outShape, x, y, scratch, training }) {
     forEachWindow(b, attrs, inShape, outShape, (o, base, taps) => {

@@ -8,4 +8,5 @@ export const relu = elementwise(
   (x) => max(x, 0),
   (y, dY) => mul(dY, sel(cmp('>', y, 0), 1, 0)),
   1,
+  'Relu',
 );

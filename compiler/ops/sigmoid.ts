@@ -8,4 +8,5 @@ export const sigmoid = elementwise(
   (x) => sigmoidExpr(x),
   (y, dY) => mul(dY, mul(y, sub(1, y))),
   4,
+  'Sigmoid',
 );

@@ -9,6 +9,7 @@ export const softmax: OpDef = {
   required: [],
   normalize: () => ({}) as Attrs,
   inferShape: (_a, input) => input,
+  onnx: (g, { x }) => g.node('Softmax', [x], { axis: -1 })[0],
   flops: (_a, input) => 5 * size(input),
   forward(b, { inShape, x, y }) {
     const L = inShape[inShape.length - 1];

@@ -8,4 +8,5 @@ export const tanh = elementwise(
   (x) => tanhExpr(x),
   (y, dY) => mul(dY, sub(1, mul(y, y))),
   4,
+  'Tanh',
 );

@@ -56,6 +56,33 @@ export interface BackwardIO<A = Attrs> extends KernelIO<A> {
   dParams: Record<string, string>;
 }
 
+/** An ONNX attribute: integers and integer lists as numbers, floats as `{ f }`, strings as text. */
+export type OnnxAttr = number | readonly number[] | { f: number } | string;
+
+/** What an op's ONNX mapping builds with (compiler/emit/onnx.ts implements it). Values are named by strings. */
+export interface OnnxBuilder {
+  /** Adds a node of the default domain; `''` stands for an omitted optional input. Returns its `outputs` (default 1) new values. */
+  node(opType: string, inputs: readonly string[], attrs?: Record<string, OnnxAttr>, outputs?: number): string[];
+  /** The initializer holding the layer's parameter `suffix` as stored (PyTorch name and layout). */
+  param(suffix: string): string;
+  /** A parameter's values (PyTorch layout), for an initializer that rearranges them. */
+  paramData(suffix: string): Float32Array;
+  /** A new float initializer named `<prefix>.<suffix>`. */
+  initializer(suffix: string, dims: readonly number[], data: Float32Array): string;
+  /** An int64 constant tensor (1-D), e.g. Squeeze axes. */
+  int64s(values: readonly number[]): string;
+  /** Records what the graph cannot hold (dropout's p) as metadata `netspec:<prefix>:<key>`. */
+  note(key: string, value: string): void;
+}
+
+/** The batched input value `x` ([batch, ...inShape]) of a layer being exported. */
+export interface OnnxIO<A = Attrs> {
+  attrs: A;
+  inShape: Shape;
+  outShape: Shape;
+  x: string;
+}
+
 export interface OpDef<A extends Attrs = Attrs> {
   name: string;
   /** One line for docs and `netspec schema`. */
@@ -75,6 +102,8 @@ export interface OpDef<A extends Attrs = Attrs> {
   backward(b: KernelBuilder, io: BackwardIO<A>): void;
   /** Whether its output is a view of its input (flatten; dropout at inference): no copy is emitted. */
   aliasesInput?: boolean;
+  /** Its ONNX form (opset 17): adds nodes computing the batched output from `io.x`, returns the output's name. Absent: not exportable. */
+  onnx?(g: OnnxBuilder, io: OnnxIO<A>): string;
 }
 
 export const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
