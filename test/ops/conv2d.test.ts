@@ -83,6 +83,8 @@ describe('conv2d gradients (float64 finite differences)', () => {
     ['rectangular kernel [2, 3], stride [1, 2], padding [1, 0]', [2, 5, 6], 'filters: 2, kernel: [2, 3], stride: [1, 2], padding: [1, 0]'],
     ['no bias', [2, 4, 4], 'filters: 3, kernel: 2, bias: false'],
     ['1×1 kernel', [3, 3, 3], 'filters: 2, kernel: 1'],
+    ['padding 2 with kernel 2: corner windows see only padding', [1, 3, 3], 'filters: 2, kernel: 2, padding: 2'],
+    ['dilation [2, 1] with stride [2, 1] and padding [2, 1]', [2, 5, 4], 'filters: 2, kernel: [3, 2], dilation: [2, 1], stride: [2, 1], padding: [2, 1]'],
   ])('%s', (_, shape, attrs) => {
     expectGradients(spec(shape as number[], [`conv2d: {${attrs}}`]), { batch: 2 });
   });

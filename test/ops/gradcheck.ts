@@ -58,6 +58,8 @@ export interface TensorReport {
   elements: number;
   checked: number;
   maxRelError: number;
+  /** The same over elements whose gradient is at least the floor (the pure relative error). */
+  maxRelAboveFloor: number;
   /** Largest |analytical gradient| among the checked elements: a check over zeros checks nothing. */
   maxAbs: number;
   worst?: { index: number; analytical: number; numerical: number };
@@ -71,6 +73,8 @@ export interface GradcheckReport {
 
 export interface GradcheckOptions {
   batch?: number;
+  /** The instance's maxBatch; larger than the batch by default, so kernels must not assume n = maxBatch. */
+  maxBatch?: number;
   seed?: number;
   /** The model input (n·input size values); seeded U(-1, 1) by default. */
   input?: (rng: Rng, count: number) => Float64Array;
@@ -96,7 +100,7 @@ export interface GradcheckOptions {
 export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckReport {
   const n = opts.batch ?? 2;
   const rng = createRng(opts.seed ?? 7);
-  const { compiled, model } = build(yaml, { maxBatch: n, seed: opts.seed ?? 7 });
+  const { compiled, model } = build(yaml, { maxBatch: opts.maxBatch ?? n + 1, seed: opts.seed ?? 7 });
   opts.setup?.(model);
   const desc = compiled.description;
   const inCount = n * size(desc.input.shape);
@@ -132,7 +136,7 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
     const { values, analytical } = tensor;
     const all = Int32Array.from({ length: values.length }, (_, i) => i);
     const picked = values.length <= limit ? all : rng.shuffle(all).subarray(0, limit);
-    const report: TensorReport = { name: tensor.name, elements: values.length, checked: picked.length, maxRelError: 0, maxAbs: 0 };
+    const report: TensorReport = { name: tensor.name, elements: values.length, checked: picked.length, maxRelError: 0, maxRelAboveFloor: 0, maxAbs: 0 };
     for (const idx of picked) {
       const v = values[idx];
       const h = h0 * Math.max(1, Math.abs(v));
@@ -145,6 +149,7 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
       const a = analytical[idx];
       const rel = Math.abs(a - numerical) / Math.max(Math.abs(a), Math.abs(numerical), floor);
       report.maxAbs = Math.max(report.maxAbs, Math.abs(a));
+      if (Math.max(Math.abs(a), Math.abs(numerical)) >= floor) report.maxRelAboveFloor = Math.max(report.maxRelAboveFloor, rel);
       if (!(rel <= report.maxRelError)) {
         report.maxRelError = Number.isNaN(rel) ? Infinity : rel;
         report.worst = { index: idx, analytical: a, numerical };
@@ -161,7 +166,8 @@ export function gradcheck(yaml: string, opts: GradcheckOptions = {}): GradcheckR
   // GRADCHECK_LOG=file.jsonl collects every check's worst error (for reports on the suite).
   if (process.env.GRADCHECK_LOG) {
     const test = expect.getState().currentTestName ?? '';
-    appendFileSync(process.env.GRADCHECK_LOG, JSON.stringify({ test, maxRelError, tensors: reports }) + '\n');
+    const file = expect.getState().testPath?.replace(/.*\//, '') ?? '';
+    appendFileSync(process.env.GRADCHECK_LOG, JSON.stringify({ file, test, maxRelError, tensors: reports }) + '\n');
   }
   return { loss, maxRelError, tensors: reports };
 }
