@@ -37,11 +37,17 @@ export function writeFolderAtomic(dir: string, files: Map<string, string | Uint8
 }
 
 export async function generateFolder(specPath: string, target: CompileOptions['target']): Promise<Map<string, string | Uint8Array>> {
-  if (target !== 'ts') throw new NetspecError(`target '${target}' is not available yet; use --target ts`, 2);
   const model = loadModel(specPath);
   const compiled = compileModel(model);
-  const index = await emitTsModule(compiled.program, compiled.plan, compiled.description, relative(process.cwd(), resolve(specPath)) || specPath);
-  return bundle(index);
+  const source = relative(process.cwd(), resolve(specPath)) || specPath;
+  if (target === 'ts') return bundle(await emitTsModule(compiled.program, compiled.plan, compiled.description, source));
+  const { emitWasm } = await import('../emit/wasm.js');
+  const { emitWasmIndex } = await import('../emit/wasm-module.js');
+  const index = emitWasmIndex(compiled.program, compiled.plan, compiled.description, source, target === 'all');
+  const files: Map<string, string | Uint8Array> = await bundle(index, ['model.ts', 'wasm.ts']);
+  files.set('model.wasm', emitWasm(compiled.program, compiled.plan, { relaxed: false }).bytes);
+  files.set('model-relaxed.wasm', emitWasm(compiled.program, compiled.plan, { relaxed: true }).bytes);
+  return files;
 }
 
 /** The folder name for a spec given with others: its file name without extension. */

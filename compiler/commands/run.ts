@@ -2,12 +2,12 @@
 import { NetspecError } from '../../runtime/errors.js';
 import { readFileBytes, writeFileAtomic } from '../../runtime/node-io.js';
 import { asFloat32, readNpy, writeNpy } from '../../runtime/npy.js';
-import { compileModel, instantiate } from '../build.js';
+import { compileModel, instantiateAsync } from '../build.js';
 import { loadModel } from './common.js';
 
-export async function runCommand(specPath: string, opts: { weights: string; input: string; out: string; batch: number }): Promise<number> {
+export async function runCommand(specPath: string, opts: { weights: string; input: string; out: string; batch: number; target?: 'ts' | 'wasm' }): Promise<number> {
   const model = loadModel(specPath);
-  const m = instantiate(compileModel(model), { maxBatch: opts.batch });
+  const m = await instantiateAsync(compileModel(model), { maxBatch: opts.batch, target: opts.target ?? 'ts' });
   m.loadWeights(readFileBytes(opts.weights, 'weights'), opts.weights);
   const arr = readNpy(readFileBytes(opts.input, 'input'), opts.input);
   const per = model.inputShape;
