@@ -5,6 +5,7 @@ import { NetspecError } from '../runtime/errors.js';
 import { buildSchema } from './schema/build.js';
 import { checkCommand } from './commands/check.js';
 import { registerTraining } from './commands/register-training.js';
+import { registerOnnxCommands } from './commands/onnx-commands.js';
 import { parsePositiveInt } from './commands/common.js';
 import { VERSION } from './version.js';
 
@@ -70,7 +71,7 @@ function program(setCode: SetCode): Command {
 }
 
 /** Commands defined in their own modules: each adds itself to the program. */
-export const EXTRA_COMMANDS: ((p: Command, setCode: SetCode) => void)[] = [registerTraining];
+export const EXTRA_COMMANDS: ((p: Command, setCode: SetCode) => void)[] = [registerTraining, registerOnnxCommands];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
