@@ -63,7 +63,7 @@ export async function compareWithOnnxRuntime(
   const ort = await loadOrt();
   let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
   try {
-    session = await ort.InferenceSession.create(onnxBytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(onnxBytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, logSeverityLevel: 3 });
   } catch (e) {
     throw new NetspecError(`ONNX Runtime cannot load the model: ${(e as Error).message}`);
   }

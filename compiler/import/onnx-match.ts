@@ -85,11 +85,11 @@ export function matchLayerNode(chain: Chain, node: NodeProto, ins: (Value | unde
     if (a.shape.length !== 3) fail(`expects an [N,C,H,W] input, got [N,${a.shape}]`);
     return [a, v?.k === 'act' && v.layout === 'padded' ? v.pad! : [0, 0]];
   };
-  /** The index a scalar constant input selects on an axis of length n. */
-  const index = (i: number, n: number): number | undefined => {
+  /** The index a one-value constant input selects on an axis of length n (a scalar one, for Gather to drop the axis). */
+  const index = (i: number, n: number, scalar = false): number | undefined => {
     const v = ins[i];
     const idx = intsOf(v);
-    if (v?.k !== 'static' || !idx || idx.length !== 1 || typeof idx[0] !== 'number') return undefined;
+    if (v?.k !== 'static' || !idx || idx.length !== 1 || typeof idx[0] !== 'number' || (scalar && v.dims.length !== 0)) return undefined;
     return idx[0] < 0 ? idx[0] + n : idx[0];
   };
   /** An LSTM's top level, taken as its last step: the layer's output becomes `last`. */
@@ -246,12 +246,12 @@ export function matchLayerNode(chain: Chain, node: NodeProto, ins: (Value | unde
     }
     case 'Gather': {
       const axis = int('axis', 0);
-      if (x?.k === 'act' && x.seq !== undefined && axis === (x.layout === 'bf' ? 1 : 0) && index(1, x.shape[0]) === x.shape[0] - 1) {
+      if (x?.k === 'act' && x.seq !== undefined && axis === (x.layout === 'bf' ? 1 : 0) && index(1, x.shape[0], true) === x.shape[0] - 1) {
         return takeLast(x.seq, (layers[x.seq].attrs.layers as number) - 1);
       }
-      if (x?.k === 'lstmYh' && axis === 0 && index(1, 1) === 0) return takeLast(x.layer, x.level);
+      if (x?.k === 'lstmYh' && axis === 0 && index(1, 1, true) === 0) return takeLast(x.layer, x.level);
       if (x?.k === 'lstmYhCat' && axis === 0) {
-        const i = index(1, x.levels.length);
+        const i = index(1, x.levels.length, true);
         if (i !== undefined && x.levels[i] !== undefined) return takeLast(x.layer, x.levels[i]);
       }
       return fail("only taking an LSTM's last step has a netspec form");

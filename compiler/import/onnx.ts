@@ -3,7 +3,7 @@
 // Pad before it, Gemm or MatMul+Add, Flatten or a Reshape to [N,-1], activations, Softmax,
 // LSTM with the Transpose/Squeeze/Gather/Slice nodes PyTorch puts around it, Dropout,
 // Identity). Constants and shape arithmetic are evaluated with a symbolic batch.
-import { decodeModel } from '../emit/onnx-proto.js';
+import { decodeModel, toNumber } from '../emit/onnx-proto.js';
 import { LAYER_NOTE } from '../emit/onnx.js';
 import { NetspecError } from '../../runtime/errors.js';
 import { constantOf, evaluateStatic, nodeError, type Act, type Value } from './onnx-values.js';
@@ -69,7 +69,7 @@ export function readOnnxGraph(bytes: Uint8Array, file: string): ImportedGraph {
   for (const o of model.opsetImport ?? []) {
     if (o.domain && o.domain !== 'ai.onnx') throw new NetspecError(`${file}: uses operator set '${o.domain}'; only the default ONNX operators import`);
   }
-  const opset = Number((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const opset = toNumber((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as number | undefined);
 
   const values = new Map<string, Value>();
   for (const t of graph.initializer ?? []) values.set(t.name ?? '', constantOf(t));
@@ -80,12 +80,12 @@ export function readOnnxGraph(bytes: Uint8Array, file: string): ImportedGraph {
   const tt = input.type?.tensorType;
   if (!tt || tt.elemType !== 1) throw new NetspecError(`${file}: input '${input.name}' is not a float32 tensor`);
   const dims = tt.shape?.dim ?? [];
-  const perSample = dims.slice(1).map((d) => Number(d.dimValue ?? 0));
+  const perSample = dims.slice(1).map((d) => (d.dimParam ? 0 : toNumber(d.dimValue as number | undefined)));
   if (dims.length < 2 || perSample.some((d) => !Number.isInteger(d) || d < 1)) {
     const shown = dims.map((d) => d.dimParam || String(d.dimValue ?? '?')).join(', ');
     throw new NetspecError(`${file}: input '${input.name}' has shape [${shown}]; netspec needs [batch, ...fixed sizes]`);
   }
-  const batchDim = dims[0].dimParam ? undefined : Number(dims[0].dimValue ?? 0) || undefined;
+  const batchDim = dims[0].dimParam ? undefined : toNumber(dims[0].dimValue as number | undefined) || undefined;
   values.set(input.name ?? '', { k: 'act', layout: 'bf', shape: perSample, layer: -1 });
 
   const layers: ImportedLayer[] = [];
