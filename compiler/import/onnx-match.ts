@@ -10,6 +10,8 @@ import { attrsOf, axesOf, intsOf, nodeError, type Act, type Value } from './onnx
 export interface Chain {
   file: string;
   opset: number;
+  /** The input's batch size when it is fixed (then a Reshape to [batch, -1] flattens too). */
+  batch?: number;
   layers: ImportedLayer[];
   values: Map<string, Value>;
 }
@@ -134,7 +136,7 @@ export function matchLayerNode(chain: Chain, node: NodeProto, ins: (Value | unde
       if (!target) fail('has a target shape netspec cannot evaluate');
       const from = ['N' as const, ...a.shape];
       const dims = target!.map((t, i) => (t === 0 && int('allowzero', 0) === 0 ? from[i] : t));
-      const rest = dims[0] === 'N' || dims[0] === -1 ? dims.slice(1) : undefined;
+      const rest = dims[0] === 'N' || dims[0] === -1 || (chain.batch !== undefined && dims[0] === chain.batch) ? dims.slice(1) : undefined;
       if (!rest || rest.some((d) => d === 'N')) fail(`reshapes [N,${a.shape}] to [${target}]: only flattening each sample has a netspec form`);
       const known = size(rest!.filter((d) => d !== -1) as number[]);
       const out = rest!.map((d) => (d === -1 ? size(a.shape) / known : (d as number)));

@@ -89,7 +89,7 @@ export function readOnnxGraph(bytes: Uint8Array, file: string): ImportedGraph {
   values.set(input.name ?? '', { k: 'act', layout: 'bf', shape: perSample, layer: -1 });
 
   const layers: ImportedLayer[] = [];
-  const chain: Chain = { file, opset, layers, values };
+  const chain: Chain = { file, opset, batch: batchDim, layers, values };
   for (const node of graph.node) {
     if (node.domain && node.domain !== 'ai.onnx') throw nodeError(file, node, `operator of domain '${node.domain}' has no netspec form`);
     const ins = (node.input ?? []).map((n) => (n === '' ? undefined : values.get(n)));

@@ -22,8 +22,8 @@ export function randomTensor(name: string, dims: number[], seed = name.length): 
   return floatTensor(name, dims, Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.uniformRange(-0.5, 0.5)));
 }
 
-/** One graph from input `x` [N, ...inShape] to the last node's first output, at `opset`. */
-export function graph(nodes: NodeProto[], inits: TensorProto[], inShape: number[], opts: { inputs?: string[]; opset?: number } = {}): Uint8Array {
+/** One graph from input `x` [N (or batch), ...inShape] to the last node's first output, at `opset`. */
+export function graph(nodes: NodeProto[], inits: TensorProto[], inShape: number[], opts: { inputs?: string[]; opset?: number; batch?: number } = {}): Uint8Array {
   return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: opts.opset ?? 17 }],
@@ -31,7 +31,7 @@ export function graph(nodes: NodeProto[], inits: TensorProto[], inShape: number[
       name: 'g',
       node: nodes,
       initializer: inits,
-      input: (opts.inputs ?? ['x']).map((n) => valueInfo(n, ['N', ...inShape])),
+      input: (opts.inputs ?? ['x']).map((n) => valueInfo(n, [opts.batch ?? 'N', ...inShape])),
       output: [{ name: nodes[nodes.length - 1].output![0], type: { tensorType: { elemType: 1 } } }],
     },
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileModel, instantiate } from '../../compiler/build.js';
 import { compareWithOnnxRuntime, CHECK_TOLERANCE } from '../../compiler/emit/onnx-check.js';
-import { int64Tensor } from '../../compiler/emit/onnx-proto.js';
+import { floatTensor, int64Tensor } from '../../compiler/emit/onnx-proto.js';
 import { importOnnx } from '../../compiler/import/onnx-spec.js';
 import { graph, node, randomTensor as t } from './graphs.js';
 
@@ -43,6 +43,13 @@ const cases: [string, Uint8Array, string[]][] = [
     node('Dropout', ['g', 'ratio'], ['y'])],
   [...lstmInputs(2, 3).slice(0, 2), i64('one', [1]), i64('last', [4], true), { ...t('ratio', []), rawData: new Uint8Array(new Float32Array([0.125]).buffer) }], [5, 3]),
     ['  - lstm: {hidden: 2, bias: false}', '  - dropout: {p: 0.125}']],
+  ['a fixed batch: Reshapes to [3, -1, 3] and [3, -1], zero initial states as initializers', graph([
+    node('Reshape', ['x', 'same'], ['s']), node('Transpose', ['s'], ['tx'], { perm: [1, 0, 2] }),
+    node('LSTM', ['tx', 'W', 'R', 'B', '', 'h0', 'c0'], ['Y', 'Yh'], { hidden_size: 2 }), node('Squeeze', ['Y', 'one'], ['q']),
+    node('Transpose', ['q'], ['bf'], { perm: [1, 0, 2] }), node('Reshape', ['bf', 'flat'], ['y'])],
+  [i64('same', [3, -1, 3]), ...lstmInputs(2, 3), floatTensor('h0', [1, 3, 2], new Float32Array(6)), floatTensor('c0', [1, 3, 2], new Float32Array(6)), i64('one', [1]), i64('flat', [3, -1])],
+  [4, 3], { batch: 3 }),
+    ['  - lstm: {hidden: 2, output: sequence}', '  - flatten']],
 ];
 
 describe.each(cases)('%s', (_what, bytes, yaml) => {
@@ -51,7 +58,11 @@ describe.each(cases)('%s', (_what, bytes, yaml) => {
     expect(r.yaml).toContain(`layers:\n${yaml.join('\n')}\n`);
     const m = instantiate(compileModel(r.model), { maxBatch: 7 });
     m.loadWeights(r.weights);
-    const results = await compareWithOnnxRuntime(bytes, (x, n) => Float32Array.from(m.forward(x, n)), r.model.inputShape, { inputName: 'x', outputName: r.graph.outputName });
+    const results = await compareWithOnnxRuntime(bytes, (x, n) => Float32Array.from(m.forward(x, n)), r.model.inputShape, {
+      inputName: 'x',
+      outputName: r.graph.outputName,
+      batches: r.graph.fixedBatch ? [r.graph.fixedBatch] : undefined,
+    });
     for (const res of results) expect(res.maxRelDiff).toBeLessThanOrEqual(CHECK_TOLERANCE);
   });
 });
