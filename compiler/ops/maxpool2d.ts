@@ -1,6 +1,8 @@
 // maxpool2d: PyTorch nn.MaxPool2d (dilation 1, floor mode). Ties go to the first maximum in
-// scan order, as PyTorch's CPU kernel does; the training forward saves that position.
-import { add, cmp, f, mul, toF, toI } from '../ir/kernel.js';
+// scan order, as PyTorch's CPU kernel does; the training forward saves that position as its
+// tap in the window (ki·kw + kj < 2^20): an input offset would not be exact in a float32
+// arena beyond 2^24 elements per sample.
+import { add, cmp, f, toF, toI } from '../ir/kernel.js';
 import { forEachWindow, inferPoolShape, normalizePool, poolAttributes, type PoolAttrs } from './pool.js';
 import { size, type OpDef } from './types.js';
 
@@ -19,28 +21,24 @@ export const maxpool2d: OpDef<PoolAttrs> = {
     forEachWindow(b, attrs, inShape, outShape, (o, base, taps) => {
       const m = b.local(f(-Infinity), 'f32', 'm');
       const at = b.local(-1, 'i32', 'at');
-      taps((j) => {
+      taps((j, tap) => {
         const v = b.local(b.load(x, add(base, j)), 'f32', 'v');
         // the first tap always wins (PyTorch starts from the window's first position)
         b.when(cmp('>', v, m), () => {
           b.set(m, v);
-          b.set(at, j);
-        }, () => b.when(cmp('<', at, 0), () => b.set(at, j)));
+          b.set(at, tap);
+        }, () => b.when(cmp('<', at, 0), () => b.set(at, tap)));
       });
       b.store(y, o, m);
       if (training) b.store(scratch.argmax, o, toF(at));
     });
   },
-  backward(b, { inShape, outShape, scratch, dY, dX, dXAccumulate }) {
+  backward(b, { attrs, inShape, outShape, scratch, dY, dX, dXAccumulate }) {
     if (!dX) return;
-    const IN = size(inShape);
-    const OUT = size(outShape);
-    if (!dXAccumulate) b.fill(dX, b.mul(IN));
-    b.loop(b.n, (s) => {
-      b.loop(OUT, (j) => {
-        const at = toI(b.load(scratch.argmax, add(mul(s, OUT), j)));
-        b.accumulate(dX, add(mul(s, IN), at), b.load(dY, add(mul(s, OUT), j)));
-      }, 'j');
-    }, 's');
+    if (!dXAccumulate) b.fill(dX, b.mul(size(inShape)));
+    forEachWindow(b, attrs, inShape, outShape, (o, base, _taps, tapInput) => {
+      const tap = b.local(toI(b.load(scratch.argmax, o)), 'i32', 'tap');
+      b.accumulate(dX, add(base, tapInput(tap)), b.load(dY, o));
+    });
   },
 };

@@ -1,6 +1,6 @@
 // What maxpool2d and avgpool2d share: attributes, the output-size rule, and a loop over
 // every window tap that skips the padding.
-import { add, and, cmp, mul, type Expr, type KernelBuilder } from '../ir/kernel.js';
+import { add, and, cmp, div, i, mul, sub, type Expr, type KernelBuilder } from '../ir/kernel.js';
 import { LIMITS, sizeAttr } from './attrs.js';
 import { pair, type JsonSchema, type ShapeContext, type Shape } from './types.js';
 
@@ -47,15 +47,17 @@ export function inferPoolShape(a: PoolAttrs, input: Shape, ctx: ShapeContext): S
 }
 
 /**
- * For every output element (s, c, oh, ow): `fn(outIndex, taps)` where `taps(visit)` calls
- * visit(inIndex) for each window position inside the input, in PyTorch's scan order.
+ * For every output element (s, c, oh, ow): `fn(outIndex, sampleBase, taps, tapInput)` where
+ * `taps(visit)` calls visit(inIndex, tap) for each window position inside the input, in
+ * PyTorch's scan order (tap = ki·kw + kj, its place in the window), and `tapInput(tap)` is
+ * the input index of a window's tap. Input indices are relative to sampleBase.
  */
 export function forEachWindow(
   b: KernelBuilder,
   a: PoolAttrs,
   input: Shape,
   output: Shape,
-  fn: (outIdx: Expr, sampleBase: Expr, taps: (visit: (inIdx: Expr) => void) => void) => void,
+  fn: (outIdx: Expr, sampleBase: Expr, taps: (visit: (inIdx: Expr, tap: Expr) => void) => void, tapInput: (tap: Expr) => Expr) => void,
 ): void {
   const [C, H, W] = input;
   const [, Ho, Wo] = output;
@@ -68,17 +70,24 @@ export function forEachWindow(
       b.loop(Ho, (oh) => {
         b.loop(Wo, (ow) => {
           const outIdx = add(mul(s, C * Ho * Wo), add(mul(c, Ho * Wo), add(mul(oh, Wo), ow)));
+          const at = (ki: Expr, kj: Expr) => add(mul(c, H * W), add(mul(add(mul(oh, sh), sub0(ki, ph)), W), add(mul(ow, sw), sub0(kj, pw))));
+          const tapInput = (tap: Expr) => {
+            if (kw === 1) return at(tap, i(0));
+            const ki = div(tap, kw); // i32: truncating
+            return at(ki, sub(tap, mul(ki, kw)));
+          };
           fn(outIdx, sampleBase, (visit) => {
             b.loop(kh, (ki) => {
               const ih = add(mul(oh, sh), sub0(ki, ph));
               b.loop(kw, (kj) => {
                 const iw = add(mul(ow, sw), sub0(kj, pw));
-                const inIdx = add(mul(c, H * W), add(mul(ih, W), iw));
-                if (ph === 0 && pw === 0) visit(inIdx);
-                else b.when(and(and(cmp('>=', ih, 0), cmp('<', ih, H)), and(cmp('>=', iw, 0), cmp('<', iw, W))), () => visit(inIdx));
+                const inIdx = at(ki, kj);
+                const tap = add(mul(ki, kw), kj);
+                if (ph === 0 && pw === 0) visit(inIdx, tap);
+                else b.when(and(and(cmp('>=', ih, 0), cmp('<', ih, H)), and(cmp('>=', iw, 0), cmp('<', iw, W))), () => visit(inIdx, tap));
               }, 'kj');
             }, 'ki');
-          });
+          }, tapInput);
         }, 'ow');
       }, 'oh');
     }, 'c');

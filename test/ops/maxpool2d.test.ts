@@ -81,3 +81,20 @@ describe('maxpool2d gradients (float64 finite differences, inputs without ties)'
     expectGradients(spec([1, 6, 6], ['conv2d: {filters: 2, kernel: 3}', 'maxpool2d: {kernel: 2}', 'flatten', 'dense: {units: 3}'], 'cross_entropy'), { batch: 2 });
   });
 });
+
+describe('maxpool2d in a float32 arena', () => {
+  it('routes gradients exactly past 2^24 input elements per sample (argmax saved as a window tap)', () => {
+    // 1×2×(2^23 + 2): the maximum of every 2×2 window is its bottom-right tap, the last at 2^24 + 3,
+    // which float32 cannot hold as an input offset (2^24 + 1 and 2^24 + 3 round to even).
+    const W = (1 << 23) + 2;
+    const N = 2 * W;
+    const { model } = build(pool([1, 2, W], 'kernel: 2'), { maxBatch: 1, float64: false });
+    const x = new Float32Array(N);
+    for (let k = W + 1; k < N; k += 2) x[k] = 1;
+    model.computeGradients(x, new Float32Array(N / 4), 1);
+    const g = model.inputGrad(1);
+    let wrong = 0;
+    for (let k = 0; k < N; k++) if ((g[k] !== 0) !== (k > W && k % 2 === 1)) wrong++;
+    expect(wrong).toBe(0);
+  });
+});
