@@ -4,8 +4,7 @@
 import { getOp } from '../ops/index.js';
 import type { NodeProto } from '../emit/onnx-proto.js';
 import type { ImportedLayer, ImportedParam } from './onnx.js';
-import { hintFrom } from './onnx.js';
-import { attrsOf, axesOf, intsOf, nodeError, type Act, type Value } from './onnx-values.js';
+import { attrsOf, axesOf, hintFrom, intsOf, nodeError, type Act, type Value } from './onnx-values.js';
 
 export interface Chain {
   file: string;
@@ -171,7 +170,7 @@ export function matchLayerNode(chain: Chain, node: NodeProto, ins: (Value | unde
       if (a.shape.length !== 1 || B.dims.length !== 2 || B.dims[0] !== a.shape[0]) fail(`[N,${a.shape}]·[${B.dims}] is not a dense layer`);
       const [inF, out] = B.dims;
       const weight = transpose2d(B.floats!, inF, out);
-      const r = emit(a, 'dense', { units: out, bias: false }, [{ suffix: 'weight', shape: [out, inF], data: weight }], hintFrom(node.name));
+      const r = emit(a, 'dense', { units: out, bias: false }, [{ suffix: 'weight', shape: [out, inF], data: weight }], hintFrom(nameOf(1), true) ?? hintFrom(node.name));
       layers[tail()].awaitingBias = true;
       return r;
     }

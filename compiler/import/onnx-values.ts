@@ -133,3 +133,13 @@ export function evaluateStatic(node: NodeProto, inputs: (Value | undefined)[]): 
       return opaque();
   }
 }
+
+const PARAM_NAME = /^(.+)\.(weight|bias|[WRB]_l\d+)$/;
+
+/** The prefix a node or initializer name suggests: `conv1/Conv` and `/features/features.0/Conv` → `conv1`, `features.0`. */
+export function hintFrom(name: string | undefined | null, isParam = false): string | undefined {
+  if (!name) return undefined;
+  if (isParam) return PARAM_NAME.exec(name)?.[1];
+  const parts = name.split('/').filter((p) => p.length > 0);
+  return parts.length >= 2 ? parts[parts.length - 2] : undefined;
+}

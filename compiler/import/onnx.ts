@@ -46,16 +46,6 @@ export interface ImportedGraph {
   layers: ImportedLayer[];
 }
 
-const PARAM_NAME = /^(.+)\.(weight|bias|[WRB]_l\d+)$/;
-
-/** The prefix a node or initializer name suggests: `conv1/Conv` and `/features/features.0/Conv` → `conv1`, `features.0`. */
-export function hintFrom(name: string | undefined | null, isParam = false): string | undefined {
-  if (!name) return undefined;
-  if (isParam) return PARAM_NAME.exec(name)?.[1];
-  const parts = name.split('/').filter((p) => p.length > 0);
-  return parts.length >= 2 ? parts[parts.length - 2] : undefined;
-}
-
 /** Reads an ONNX model and recovers its chain of netspec layers; every unsupported construct is a NetspecError naming its node. */
 export function readOnnxGraph(bytes: Uint8Array, file: string): ImportedGraph {
   let model;
