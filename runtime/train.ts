@@ -290,6 +290,8 @@ export interface TrainHooks {
   test?: Dataset;
   onStep?(r: StepResult): void | Promise<void>;
   onEpochEnd?(epoch: number, train: RunningMetrics, test: Evaluation | undefined): void | Promise<void>;
+  /** Before each evaluation of the test set. */
+  onEvaluate?(samples: number): void | Promise<void>;
   /** Steps between checkpoints; `onCheckpoint` is called after those steps. */
   checkpointEvery?: number;
   onCheckpoint?(step: number): void | Promise<void>;
@@ -317,6 +319,7 @@ export async function runTraining(trainer: Trainer, hooks: TrainHooks = {}): Pro
     await hooks.onStep?.(r);
     if (r.epochDone) {
       if (hooks.test) {
+        await hooks.onEvaluate?.(hooks.test.n);
         test = evaluate(trainer.model, hooks.test);
         testAt = r.step;
       }
@@ -324,6 +327,9 @@ export async function runTraining(trainer: Trainer, hooks: TrainHooks = {}): Pro
     }
     if (hooks.checkpointEvery && r.step % hooks.checkpointEvery === 0) await hooks.onCheckpoint?.(r.step);
   }
-  if (hooks.test && testAt !== trainer.step) test = evaluate(trainer.model, hooks.test);
+  if (hooks.test && testAt !== trainer.step) {
+    await hooks.onEvaluate?.(hooks.test.n);
+    test = evaluate(trainer.model, hooks.test);
+  }
   return { steps, samples, train: trainer.epochMetrics, test };
 }

@@ -25,6 +25,8 @@ export class Progress {
   private lastLine = performance.now();
   private samples = 0;
   private readonly firstStep: number;
+  /** An "evaluating…" note is on the terminal's current line. */
+  private clearLine = false;
 
   constructor(
     private readonly trainer: Trainer,
@@ -55,7 +57,7 @@ export class Progress {
       loss: m.loss.toPrecision(4),
       acc: m.accuracy !== undefined ? pct(m.accuracy) : '—',
       rate: rate.toFixed(1),
-      eta: formatDuration(eta),
+      remaining: formatDuration(eta),
     };
   }
 
@@ -68,14 +70,16 @@ export class Progress {
         this.bar = new cliProgress.SingleBar(
           {
             stream: this.stream,
-            format: 'epoch {epoch} |{bar}| {value}/{total} | loss {loss} | acc {acc} | {rate} samples/s | ETA {eta}',
+            format: 'epoch {epoch} |{bar}| {value}/{total} | loss {loss} | acc {acc} | {rate} samples/s | ETA {remaining}',
             hideCursor: true,
             clearOnComplete: true,
             fps: 5,
           },
           cliProgress.Presets.shades_classic,
         );
-        this.bar.start(t.stepsPerEpoch, r.stepInEpoch - 1, f);
+        // This epoch's steps within the run (a --steps run may end inside it).
+        const total = Math.min(t.stepsPerEpoch, t.totalSteps - r.epoch * t.stepsPerEpoch);
+        this.bar.start(total, r.stepInEpoch - 1, f);
       }
       this.bar.update(r.stepInEpoch, f);
       return;
@@ -86,12 +90,24 @@ export class Progress {
     this.lastLine = now;
     const acc = f.acc !== '—' ? ` acc ${f.acc}` : '';
     this.stream.write(
-      `epoch ${f.epoch} step ${r.stepInEpoch}/${t.stepsPerEpoch} (${r.step}/${t.totalSteps}) loss ${f.loss}${acc} ${f.rate} samples/s ETA ${f.eta}\n`,
+      `epoch ${f.epoch} step ${r.stepInEpoch}/${t.stepsPerEpoch} (${r.step}/${t.totalSteps}) loss ${f.loss}${acc} ${f.rate} samples/s ETA ${f.remaining}\n`,
     );
   }
 
+  /** On a terminal, says what the pause after an epoch is (a whole pass over the test set). */
+  evaluating(samples: number): void {
+    this.pause();
+    if (this.stream.isTTY) this.stream.write(`evaluating on ${samples.toLocaleString('en-US')} test samples…`);
+    this.clearLine = this.stream.isTTY === true;
+  }
+
+
   /** Removes the bar (before printing a line, and at the end); the next step starts a new one. */
   pause(): void {
+    if (this.clearLine) {
+      this.stream.write('\r\x1b[2K');
+      this.clearLine = false;
+    }
     if (this.bar) {
       this.bar.stop();
       this.bar = undefined;

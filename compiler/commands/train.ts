@@ -180,6 +180,7 @@ export async function trainCommand(specPath: string, o: TrainOptions): Promise<n
         out(epochLine(epoch, m, t));
         log({ epoch: epoch + 1, step: trainer.step, train_loss: m.loss, train_accuracy: m.accuracy, test_loss: t?.loss, test_accuracy: t?.accuracy });
       },
+      onEvaluate: (n) => progress.evaluating(n),
       onCheckpoint: writeCheckpoint,
     });
   } catch (e) {
