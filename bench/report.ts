@@ -30,6 +30,8 @@ export function renderMarkdown(r: Results): string {
     '',
     `${r.date} · ${r.machine.cpu}, ${r.machine.logicalCores} logical cores, ${r.machine.memoryGiB} GiB · ${r.machine.os} · Node ${r.machine.node} (V8 ${r.machine.v8})`,
     '',
+    `Load average (1 min): ${r.machine.loadAverage1m}.`,
+    '',
     `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     `Every system runs single-threaded. Medians over repetitions after warm-up. Training is one step (forward, backward, optimizer update) at batch 64; its GFLOP/s counts 3× the forward FLOPs. ` +

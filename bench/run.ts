@@ -4,7 +4,7 @@
 // A script, not a test: numbers depend on the machine and on what else runs on it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { measureRunner, type Row } from './measure-net.js';
 import { loadNet, NET_NAMES, type Net } from './nets.js';
 import { netspecRunner, wasmCompileMs } from './netspec.js';
@@ -16,6 +16,7 @@ import { renderMarkdown, TARGETS } from './report.js';
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const version = (pkg: string) => (JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
 
+const loadBefore = loadavg()[0];
 log('measuring the WebAssembly SIMD128 peak…');
 const peak = { simd128: (await simdPeak(false))!, relaxed: undefined as number | undefined };
 
@@ -57,6 +58,7 @@ if (child.status === 0) {
 } else log(`  failed: ${child.stderr.slice(0, 500)}`);
 
 const machine = {
+  loadAverage1m: `${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (other processes share these cores)`,
   cpu: cpus()[0]?.model ?? 'unknown',
   logicalCores: cpus().length,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
