@@ -81,7 +81,7 @@ export async function reconstructCommand(
   const data = loadDataset(o.data, { name: spec.name, inputShape: [...spec.inputShape], target }, '--data', 'test');
   if (o.count > data.n) throw new NetspecError(`--count ${o.count}: ${data.source} has only ${data.n} images`);
   const batch = Math.min(o.count, 64);
-  const { model } = buildModel(compiled, o.target, { maxBatch: batch, seed: 0 });
+  const { model } = await buildModel(compiled, o.target, { maxBatch: batch, seed: 0 });
   model.loadWeights(readFileBytes(o.weights, 'weights'), o.weights);
   const per = sizeOf(spec.inputShape);
   const originals = data.x.subarray(0, o.count * per);

@@ -14,7 +14,7 @@ import { createRuntimeModel, type NetspecModel } from '../../runtime/model.js';
 import { readFileBytes, readIdxFile, writeFileAtomic } from '../../runtime/node-io.js';
 import { readNpy } from '../../runtime/npy.js';
 import { runTraining, tapPredictions, Trainer, TrainingDiverged, type PredictionTap } from '../../runtime/train.js';
-import { compileModel, type Compiled } from '../build.js';
+import { compileModel, instantiateAsync, type Compiled } from '../build.js';
 import { loadKernels } from '../emit/ts.js';
 import { VERSION } from '../version.js';
 import { loadModel } from './common.js';
@@ -96,9 +96,18 @@ export function loadDataset(spec: string, m: ModelShape, option: string, split: 
   return datasetFromIdx(m.inputShape, m.target, images, labels, xPath, yPath ?? '');
 }
 
-/** A live model of the chosen target; classifiers also record their training predictions. */
-export function buildModel(c: Compiled, target: string, options: { maxBatch: number; seed: number; lr?: number }): { model: NetspecModel; tap?: PredictionTap } {
-  if (target !== 'ts') throw new NetspecError(`target '${target}' is not available yet; use --target ts`, 2);
+/**
+ * A live model of the chosen target. TypeScript classifiers also record their training
+ * predictions (running accuracy); the wasm target's kernels are built inside runtime/wasm.ts
+ * and cannot be wrapped, so there training shows the loss only (test accuracy is unaffected).
+ */
+export async function buildModel(
+  c: Compiled,
+  target: string,
+  options: { maxBatch: number; seed: number; lr?: number },
+): Promise<{ model: NetspecModel; tap?: PredictionTap }> {
+  if (target === 'wasm') return { model: await instantiateAsync(c, { ...options, target: 'wasm' }) };
+  if (target !== 'ts') throw new NetspecError(`unknown target '${target}'; use --target ts or wasm`, 2);
   const kernels = loadKernels(c.program, c.plan);
   if (c.description.target?.classes !== undefined) {
     const { factory, tap } = tapPredictions(kernels, c.description);
@@ -134,7 +143,7 @@ export async function trainCommand(specPath: string, o: TrainOptions): Promise<n
   const testSpec = o.testData ?? (o.data === 'mnist' ? 'mnist' : undefined);
   const test = testSpec !== undefined ? loadDataset(testSpec, shape, '--test-data', 'test') : undefined;
 
-  const { model, tap } = buildModel(compiled, o.target, { maxBatch: o.batch, seed: o.seed, lr: o.lr });
+  const { model, tap } = await buildModel(compiled, o.target, { maxBatch: o.batch, seed: o.seed, lr: o.lr });
   if (o.weights !== undefined) model.loadWeights(readFileBytes(o.weights, 'weights'), o.weights);
   const trainer = new Trainer(model, train, { batch: o.batch, shuffle: o.shuffle, seed: o.seed, epochs: o.epochs, steps: o.steps }, tap);
   if (o.resume !== undefined) {

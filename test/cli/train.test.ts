@@ -32,13 +32,13 @@ const tensors = (path: string) => readSafetensors(new Uint8Array(readFileSync(pa
 const jsonLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
 
 describe('train replays PyTorch step for step (--no-shuffle)', () => {
-  for (const net of ['cnn', 'rnn', 'autoencoder']) {
-    it(`${net}: 3 steps of batch 4 match after3.safetensors and losses3`, async () => {
-      const out = join(dir, `${net}.safetensors`);
-      const metrics = join(dir, `${net}.jsonl`);
+  for (const [net, target] of ['cnn', 'rnn', 'autoencoder'].flatMap((n) => [[n, 'ts'], [n, 'wasm']] as const)) {
+    it(`${net} (--target ${target}): 3 steps of batch 4 match after3.safetensors and losses3`, async () => {
+      const out = join(dir, `${net}-${target}.safetensors`);
+      const metrics = join(dir, `${net}-${target}.jsonl`);
       const r = await run([
         'train', `specs/${net}.yaml`, '--data', `${REF}/${net}/x.npy,${REF}/${net}/y.npy`, '--weights', `${REF}/${net}/init.safetensors`,
-        '--steps', '3', '--batch', '4', '--no-shuffle', '--save', out, '--metrics', metrics,
+        '--steps', '3', '--batch', '4', '--no-shuffle', '--save', out, '--metrics', metrics, '--target', target,
       ]);
       expect(r.stderr).not.toContain('error');
       expect(r.code).toBe(0);
@@ -67,7 +67,7 @@ describe('train replays PyTorch step for step (--no-shuffle)', () => {
       const vsF64 = moveMetric('after3_f64.safetensors');
       const floor = expected.torch_f32_vs_f64_after3;
       console.log(
-        `${net}: max|ours − torch| / max|torch − init| = ${vsF32.rel.toExponential(3)} vs torch float32 (worst ${vsF32.worst}), ` +
+        `${net} (${target}): max|ours − torch| / max|torch − init| = ${vsF32.rel.toExponential(3)} vs torch float32 (worst ${vsF32.worst}), ` +
           `${vsF64.rel.toExponential(3)} vs torch float64 (worst ${vsF64.worst}); torch float32 vs float64: ${floor.toExponential(3)}`,
       );
       // As test/reference/parity.test.ts: where PyTorch's own float32 run is further than 1e-4
