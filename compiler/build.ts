@@ -6,7 +6,6 @@ import { describe } from './emit/description.js';
 import { loadKernels } from './emit/ts.js';
 import { createRuntimeModel, type ModelDescription, type ModelOptions, type NetspecModel } from '../runtime/model.js';
 import { createWasmModel, loadWasm, relaxedSimdSupported, type LoadedWasm } from '../runtime/wasm.js';
-import { emitWasm } from './emit/wasm.js';
 
 export interface Compiled {
   program: Program;
@@ -41,11 +40,14 @@ export function wasmModule(c: Compiled, variant: 'auto' | 'simd' | 'relaxed' = '
   let p = byVariant.get(variant);
   if (!p) {
     const wantRelaxed = variant === 'relaxed' || (variant === 'auto' && relaxedSimdSupported());
-    p = loadWasm(
-      wantRelaxed
-        ? { simd: new Uint8Array(0), relaxed: emitWasm(c.program, c.plan, { relaxed: true }).bytes }
-        : { simd: emitWasm(c.program, c.plan, { relaxed: false }).bytes },
-      variant,
+    // binaryen takes about a second to load: only a wasm build pays for it.
+    p = import('./emit/wasm.js').then(({ emitWasm }) =>
+      loadWasm(
+        wantRelaxed
+          ? { simd: new Uint8Array(0), relaxed: emitWasm(c.program, c.plan, { relaxed: true }).bytes }
+          : { simd: emitWasm(c.program, c.plan, { relaxed: false }).bytes },
+        variant,
+      ),
     );
     byVariant.set(variant, p);
   }
