@@ -137,7 +137,7 @@ export const description = {
         "dampening": 0,
         "nesterov": false,
         "weight_decay": 0,
-        "lr": 0.001,
+        "lr": 0.05,
         "kind": "sgd"
     }
 };
