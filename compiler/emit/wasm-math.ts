@@ -17,21 +17,26 @@ function horner(m: M, coeffs: number[], x: () => Ref): Ref {
 }
 
 function addVexp(m: M): void {
-  // locals: 0 x, 1 n, 2 r
+  // locals: 0 x, 1 n, 2 r, 3 t = x·log2e + 1.5·2^23 (its low mantissa bits hold round(x·log2e))
   const x = () => m.local.get(0, V128);
   const n = () => m.local.get(1, V128);
   const r = () => m.local.get(2, V128);
+  const t = () => m.local.get(3, V128);
+  const magic = 12582912; // 1.5·2^23: adding it rounds to an integer, ties to even (as f32x4.nearest)
   const body = m.block(null, [
-    m.local.set(0, m.f32x4.min(m.f32x4.max(x(), f4(m, -87.3)), f4(m, 88.72283))),
-    m.local.set(1, m.f32x4.nearest(m.f32x4.mul(x(), f4(m, 1.44269504088896341)))),
+    // pmax/pmin are single instructions (max/min need NaN and ±0 fix-ups); NaN passes through
+    m.local.set(0, m.f32x4.pmin(m.f32x4.pmax(x(), f4(m, -87.3)), f4(m, 88.72283))),
+    m.local.set(3, m.f32x4.add(m.f32x4.mul(x(), f4(m, 1.44269504088896341)), f4(m, magic))),
+    m.local.set(1, m.f32x4.sub(t(), f4(m, magic))),
     m.local.set(2, m.f32x4.sub(m.f32x4.sub(x(), m.f32x4.mul(n(), f4(m, 0.693359375))), m.f32x4.mul(n(), f4(m, -2.12194440e-4)))),
     // y = P(r)·r² + r + 1; result = 2y · 2^(n−1) (n−1 keeps the exponent field in range at n = 128)
     m.local.set(0, m.f32x4.add(m.f32x4.add(m.f32x4.mul(
       horner(m, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1], r),
       m.f32x4.mul(r(), r())), r()), f4(m, 1))),
-    m.f32x4.mul(m.f32x4.add(x(), x()), m.i32x4.shl(m.i32x4.add(m.i32x4.trunc_sat_f32x4_s(n()), i4(m, 126)), m.i32.const(23))),
+    // n's integer value is t's bit pattern minus magic's
+    m.f32x4.mul(m.f32x4.add(x(), x()), m.i32x4.shl(m.i32x4.add(t(), i4(m, 126 - 0x4b400000)), m.i32.const(23))),
   ], V128);
-  m.addFunction('vexp', binaryen.createType([V128]), V128, [V128, V128], body);
+  m.addFunction('vexp', binaryen.createType([V128]), V128, [V128, V128, V128], body);
 }
 
 function addVlog(m: M): void {

@@ -18,6 +18,8 @@ export interface WasmOptions {
   relaxed: boolean;
   /** Run binaryen's -O passes (default true). */
   optimize?: boolean;
+  /** Also export every kernel function as k_<call> (for per-kernel profiling). */
+  exportKernels?: boolean;
 }
 
 export interface WasmArtifact {
@@ -81,6 +83,7 @@ export function emitWasm(program: Program, plan: MemoryPlan, opts: WasmOptions):
       c.named('n', 'i32');
       const body = renderStmts(c, call.body);
       m.addFunction(`k_${call.name}`, binaryen.createType([I32]), binaryen.none, c.vars, m.block(null, [...c.prologue, ...body]));
+      if (opts.exportKernels) m.addFunctionExport(`k_${call.name}`, `k_${call.name}`);
     }
     const calls = pass.calls.map((call) => m.call(`k_${call.name}`, [m.local.get(0, I32)], binaryen.none));
     m.addFunction(pass.name, binaryen.createType([I32]), binaryen.none, [], m.block(null, calls));
@@ -93,7 +96,12 @@ export function emitWasm(program: Program, plan: MemoryPlan, opts: WasmOptions):
   if (opts.optimize !== false) {
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
+    // vexp/vtanh inlined into the vectorized loops that call them: a call spills every live
+    // v128 (all caller-saved) and hides the independent evaluations from the scheduler
+    const inline = binaryen.getFlexibleInlineMaxSize();
+    binaryen.setFlexibleInlineMaxSize(200);
     m.optimize();
+    binaryen.setFlexibleInlineMaxSize(inline);
     if (!m.validate()) throw new Error('internal: wasm: the optimized module does not validate');
   }
   const bytes = m.emitBinary();
