@@ -62,10 +62,12 @@ export async function compileCommand(specPaths: string[], opts: CompileOptions):
     const files = await generateFolder(specPath, opts.target);
     writeFolderAtomic(out, files);
     if (!opts.quiet) {
-      const code = [...files].filter(([n]) => n.endsWith('.js') || n.endsWith('.wasm')).map(([, t]) => t);
+      // What an app loads: the JavaScript and one .wasm (the relaxed-SIMD file is an alternative to model.wasm).
+      const code = [...files].filter(([n]) => n.endsWith('.js') || n === 'model.wasm').map(([, t]) => t);
       const raw = code.reduce((a, t) => a + (typeof t === 'string' ? Buffer.byteLength(t) : t.length), 0);
       const gz = code.reduce((a, t) => a + gzipSync(typeof t === 'string' ? Buffer.from(t) : t).length, 0);
-      process.stdout.write(`${specPath} → ${out}: ${files.size} files; module + runtime ${raw.toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped (weights excluded)\n`);
+      const what = files.has('model.wasm') ? 'module + runtime + model.wasm' : 'module + runtime';
+      process.stdout.write(`${specPath} → ${out}: ${files.size} files; ${what} ${raw.toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped (weights excluded)\n`);
     }
   }
   return 0;
