@@ -1,187 +1,17 @@
-// The loop vectorizer: an innermost IR loop runs four iterations per f32x4 step when every
-// store is contiguous in the loop variable, loads are contiguous, uniform (splat) or strided
-// (gathered), ifs test uniform conditions, and every outer local it sets is a +/max/min
-// reduction. Accesses to a stored buffer must be the same element or lie a whole trip count
-// apart (so no iteration reads what another writes). The remainder runs the scalar loop.
+// The loop vectorizer: an IR loop runs four iterations per f32x4 step when every store is
+// contiguous in the loop variable, loads are contiguous, uniform (splat) or strided
+// (gathered), and every outer local it sets is a +/max/min reduction. Ifs on uniform
+// conditions stay branches; ifs on varying conditions that only assign locals are
+// if-converted (masked bitselects). Inner loops of at most MAX_INNER constant iterations
+// (pooling windows) may assign locals but not store. Accesses to a stored buffer must be the
+// same element or lie a whole trip count apart (so no iteration reads what another writes).
+// The remainder runs the scalar loop, or, when recomputing lanes is harmless (no reductions,
+// no accumulating stores, no stored buffer read), one vector step ending at the last iteration.
 import type { Expr, Stmt } from '../ir/kernel.js';
 import { typeOf } from '../ir/kernel.js';
 import { F32, FnCtx, I32, V128, type Ref } from './wasm-ctx.js';
 import { countedLoop, renderStmts } from './wasm-stmt.js';
-
-type ForStmt = Extract<Stmt, { k: 'for' }>;
-
-/** index = Σ coef·atom + konst, with the loop variable as the atom ''. */
-interface Linear {
-  terms: Map<string, number>;
-  konst: number;
-}
-
-function linear(e: Expr, v: string, varying: Set<string>): Linear | undefined {
-  switch (e.k) {
-    case 'i':
-      return { terms: new Map(), konst: e.v };
-    case 'var':
-      if (e.name === v) return { terms: new Map([['', 1]]), konst: 0 };
-      if (varying.has(e.name)) return undefined;
-      return { terms: new Map([[`v:${e.name}`, 1]]), konst: 0 };
-    case 'bin': {
-      if (e.ty !== 'i32') return undefined;
-      const a = linear(e.a, v, varying);
-      const b = linear(e.b, v, varying);
-      if (!a || !b) return undefined;
-      if (e.op === '+' || e.op === '-') {
-        const sign = e.op === '+' ? 1 : -1;
-        const terms = new Map(a.terms);
-        for (const [k, c] of b.terms) terms.set(k, (terms.get(k) ?? 0) + sign * c);
-        return { terms, konst: a.konst + sign * b.konst };
-      }
-      if (e.op === '*') {
-        const [x, y] = a.terms.size === 0 ? [b, a] : [a, b];
-        if (y.terms.size === 0) {
-          const terms = new Map([...x.terms].map(([k, c]) => [k, c * y.konst] as [string, number]));
-          return { terms, konst: x.konst * y.konst };
-        }
-      }
-      if (usesAny(e, new Set([v, ...varying]))) return undefined;
-      return { terms: new Map([[`e:${JSON.stringify(e)}`, 1]]), konst: 0 };
-    }
-    default:
-      if (usesAny(e, new Set([v, ...varying]))) return undefined;
-      return { terms: new Map([[`e:${JSON.stringify(e)}`, 1]]), konst: 0 };
-  }
-}
-
-const coefOf = (l: Linear) => l.terms.get('') ?? 0;
-
-/** a − b when it is a constant. */
-function constDiff(a: Linear, b: Linear): number | undefined {
-  const keys = new Set([...a.terms.keys(), ...b.terms.keys()]);
-  for (const k of keys) if ((a.terms.get(k) ?? 0) !== (b.terms.get(k) ?? 0)) return undefined;
-  return a.konst - b.konst;
-}
-
-function usesAny(e: Expr, names: Set<string>): boolean {
-  switch (e.k) {
-    case 'var': return names.has(e.name);
-    case 'load': return usesAny(e.idx, names);
-    case 'bin': case 'cmp': case 'and': return usesAny(e.a, names) || usesAny(e.b, names);
-    case 'un': case 'cvt': return usesAny(e.a, names);
-    case 'sel': return usesAny(e.c, names) || usesAny(e.a, names) || usesAny(e.b, names);
-    default: return false;
-  }
-}
-
-interface Access { buf: string; lin: Linear; store: boolean }
-interface Reduction { name: string; op: '+' | 'max' | 'min'; value: Expr }
-
-interface Analysis {
-  varying: Set<string>;
-  reductions: Reduction[];
-}
-
-function analyze(s: ForStmt): Analysis | undefined {
-  const v = s.v;
-  const lets = new Set<string>();
-  let ok = true;
-  const walk = (body: Stmt[], f: (st: Stmt, top: boolean) => void, top = true) => {
-    for (const st of body) {
-      f(st, top);
-      if (st.k === 'if') { walk(st.then, f, false); walk(st.else, f, false); }
-    }
-  };
-  walk(s.body, (st) => {
-    if (st.k === 'for' || st.k === 'gemm') ok = false;
-    if (st.k === 'let') lets.add(st.name);
-  });
-  if (!ok) return undefined;
-  // Inner locals become vectors when any assignment to them varies (to a fixpoint).
-  const varying = new Set<string>();
-  const isVar = (e: Expr) => usesAny(e, new Set([v, ...varying])) || hasVaryingLoad(e);
-  const hasVaryingLoad = (e: Expr): boolean => {
-    switch (e.k) {
-      case 'load': return usesAny(e.idx, new Set([v, ...varying])) || hasVaryingLoad(e.idx);
-      case 'bin': case 'cmp': case 'and': return hasVaryingLoad(e.a) || hasVaryingLoad(e.b);
-      case 'un': case 'cvt': return hasVaryingLoad(e.a);
-      case 'sel': return hasVaryingLoad(e.c) || hasVaryingLoad(e.a) || hasVaryingLoad(e.b);
-      default: return false;
-    }
-  };
-  for (let changed = true; changed;) {
-    changed = false;
-    walk(s.body, (st) => {
-      if ((st.k === 'let' || (st.k === 'set' && lets.has(st.name))) && !varying.has(st.name) && isVar(st.value)) {
-        varying.add(st.name);
-        changed = true;
-      }
-    });
-  }
-  const reductions: Reduction[] = [];
-  const accesses: Access[] = [];
-  const noteLoads = (e: Expr): void => {
-    switch (e.k) {
-      case 'load': {
-        const lin = linear(e.idx, v, varying);
-        if (!lin) ok = false;
-        else accesses.push({ buf: e.buf, lin, store: false });
-        noteLoads(e.idx);
-        return;
-      }
-      case 'bin': case 'cmp': case 'and': noteLoads(e.a); noteLoads(e.b); return;
-      case 'un': case 'cvt': noteLoads(e.a); return;
-      case 'sel': noteLoads(e.c); noteLoads(e.a); noteLoads(e.b); return;
-    }
-  };
-  walk(s.body, (st, top) => {
-    switch (st.k) {
-      case 'store': {
-        const lin = linear(st.idx, v, varying);
-        if (!lin || coefOf(lin) !== 1) ok = false;
-        else accesses.push({ buf: st.buf, lin, store: true });
-        noteLoads(st.idx);
-        noteLoads(st.value);
-        break;
-      }
-      case 'let': noteLoads(st.value); break;
-      case 'set':
-        noteLoads(st.value);
-        if (!lets.has(st.name)) {
-          const e = st.value;
-          const self = (x: Expr) => x.k === 'var' && x.name === st.name;
-          if (!top || e.k !== 'bin' || e.ty !== 'f32' || !(e.op === '+' || e.op === 'max' || e.op === 'min')) { ok = false; break; }
-          const other = self(e.a) ? e.b : self(e.b) ? e.a : undefined;
-          if (!other || usesAny(other, new Set([st.name])) || reductions.some((r) => r.name === st.name)) { ok = false; break; }
-          reductions.push({ name: st.name, op: e.op, value: other });
-        }
-        break;
-      case 'if':
-        noteLoads(st.c);
-        if (isVar(st.c)) ok = false;
-        break;
-    }
-  });
-  if (!ok) return undefined;
-  // a reduction's accumulator may not be read anywhere else in the loop
-  const accNames = new Set(reductions.map((r) => r.name));
-  let reads = 0;
-  const countReads = (e: Expr) => { if (usesAny(e, accNames)) reads++; };
-  walk(s.body, (st) => {
-    if (st.k === 'store') { countReads(st.idx); countReads(st.value); }
-    if (st.k === 'let') countReads(st.value);
-    if (st.k === 'if') countReads(st.c);
-    if (st.k === 'set') countReads(st.value);
-  });
-  if (reads !== reductions.length) return undefined;
-  const trip = s.from.k === 'i' && s.to.k === 'i' ? s.to.v - s.from.v : undefined;
-  for (const st of accesses.filter((a) => a.store)) {
-    for (const a of accesses.filter((x) => x.buf === st.buf)) {
-      if (coefOf(a.lin) !== 1) return undefined;
-      const d = constDiff(a.lin, st.lin);
-      if (d === undefined) return undefined;
-      if (d !== 0 && (trip === undefined || Math.abs(d) < trip)) return undefined;
-    }
-  }
-  return { varying, reductions };
-}
+import { analyze, coefOf, linear, usesAny, type Analysis, type ForStmt } from './wasm-vec-analyze.js';
 
 class VecRender {
   constructor(private c: FnCtx, private s: ForStmt, private a: Analysis, private j: number) {}
@@ -273,9 +103,12 @@ class VecRender {
     return v;
   }
 
-  stmts(body: Stmt[], accs: Map<string, number>): Ref[] {
+  /** Statements as vector code; under `mask` (a local: lanes where the enclosing varying ifs hold) assignments are bitselects. */
+  stmts(body: Stmt[], accs: Map<string, number>, mask?: number): Ref[] {
     const m = this.m;
     const out: Ref[] = [];
+    const masked = (local: number, value: Ref) =>
+      m.local.set(local, mask === undefined ? value : m.v128.bitselect(value, m.local.get(local, V128), m.local.get(mask, V128)));
     for (const st of body) {
       switch (st.k) {
         case 'store': {
@@ -298,16 +131,48 @@ class VecRender {
             break;
           }
           const l = this.c.lookup(st.name);
-          if (this.a.varying.has(st.name)) out.push(m.local.set(l!.index, this.vec(st.value)));
+          if (this.a.varying.has(st.name)) out.push(masked(l!.index, this.vec(st.value)));
           else out.push(m.local.set(st.k === 'let' ? this.c.named(st.name, st.ty) : l!.index, this.c.expr(st.value)));
           break;
         }
-        case 'if':
-          out.push(m.if(this.c.cond(st.c), m.block(null, this.stmts(st.then, accs)), st.else.length ? m.block(null, this.stmts(st.else, accs)) : undefined));
+        case 'if': {
+          if (!this.varies(st.c) && !this.loadsVary(st.c)) {
+            out.push(m.if(this.c.cond(st.c), m.block(null, this.stmts(st.then, accs, mask)), st.else.length ? m.block(null, this.stmts(st.else, accs, mask)) : undefined));
+            break;
+          }
+          // if-conversion: both branches run, each under its lanes
+          const cond = this.c.temp(V128);
+          out.push(m.local.set(cond, this.mask(st.c)));
+          const thenMask = this.c.temp(V128);
+          out.push(m.local.set(thenMask, mask === undefined ? m.local.get(cond, V128) : m.v128.and(m.local.get(mask, V128), m.local.get(cond, V128))));
+          out.push(...this.stmts(st.then, accs, thenMask));
+          if (st.else.length) {
+            const elseMask = this.c.temp(V128);
+            out.push(m.local.set(elseMask, mask === undefined ? m.v128.not(m.local.get(cond, V128)) : m.v128.andnot(m.local.get(mask, V128), m.local.get(cond, V128))));
+            out.push(...this.stmts(st.else, accs, elseMask));
+          }
           break;
+        }
+        case 'for': {
+          // a short constant inner loop (uniform across lanes)
+          const iv = this.c.named(st.v, 'i32');
+          out.push(countedLoop(this.c, iv, this.c.expr(st.from), () => this.c.expr(st.to), this.stmts(st.body, accs, mask), 1, true));
+          break;
+        }
       }
     }
     return out;
+  }
+
+  /** Whether a condition reads memory at a varying index (varies() only looks at names). */
+  private loadsVary(e: Expr): boolean {
+    switch (e.k) {
+      case 'load': return this.varies(e.idx);
+      case 'bin': case 'cmp': case 'and': return this.loadsVary(e.a) || this.loadsVary(e.b);
+      case 'un': case 'cvt': return this.loadsVary(e.a);
+      case 'sel': return this.loadsVary(e.c) || this.loadsVary(e.a) || this.loadsVary(e.b);
+      default: return false;
+    }
   }
 }
 
@@ -338,6 +203,11 @@ export function tryVectorize(c: FnCtx, s: ForStmt): Ref | undefined {
     post.push(m.local.set(scalar.index, r.op === '+' ? m.f32.add(m.local.get(scalar.index, F32), folded) : op(m.local.get(scalar.index, F32), folded)));
   }
   const body = new VecRender(c, s, a, j).stmts(s.body, accs);
+  const exact = s.from.k === 'i' && s.to.k === 'i' && (s.to.v - s.from.v) % 4 === 0;
+  // the remainder as one more vector step ending at the last iteration (trip ≥ 4 is known)
+  const overlap = !exact && a.idempotent && s.from.k === 'i' && s.to.k === 'i'
+    ? m.block(null, [m.local.set(j, m.i32.const(s.to.v - 4)), ...new VecRender(c, s, a, j).stmts(s.body, accs)])
+    : undefined;
   for (const [name, prev] of saved) {
     if (prev) c.bind(name, prev.index, prev.ty);
     else c.bind(name, c.temp(F32), F32);
@@ -350,9 +220,10 @@ export function tryVectorize(c: FnCtx, s: ForStmt): Ref | undefined {
     m.br(brk, m.i32.eqz(fits())),
     m.loop(top, m.block(null, [...body, m.local.set(j, m.i32.add(m.local.get(j, I32), m.i32.const(4))), m.br(top, fits())])),
   ]);
+  if (exact) return m.block(null, [...pre, vecLoop, ...post]);
+  if (overlap !== undefined) return m.block(null, [...pre, vecLoop, ...post, overlap]);
   // the remainder: the scalar loop continuing from j
   const scalarBody = renderStmts(c, s.body);
   const rest = countedLoop(c, j, m.local.get(j, I32), () => c.expr(s.to), scalarBody);
-  const exact = s.from.k === 'i' && s.to.k === 'i' && (s.to.v - s.from.v) % 4 === 0;
-  return m.block(null, [...pre, vecLoop, ...post, ...(exact ? [] : [rest])]);
+  return m.block(null, [...pre, vecLoop, ...post, rest]);
 }

@@ -107,6 +107,12 @@ export const OP_SPECS: Record<string, string> = {
     'conv2d: {filters: 9, kernel: 1}', 'relu', 'conv2d: {filters: 4, kernel: [2, 3], stride: [3, 1], dilation: [2, 1], padding: [2, 1]}',
     'maxpool2d: {kernel: [2, 3], stride: [2, 2]}', 'flatten', 'dense: {units: 3, bias: false}',
   ], 'cross_entropy', '{sgd: {lr: 0.1, momentum: 0.5, dampening: 0.2}}'),
+  // relu zeros make maxpool ties (the first tap wins, also for the argmax): the vectorized,
+  // if-converted unpadded pool with a 3-tap window and an overlapping last vector step
+  pool_ties: spec('pool_ties', [2, 12, 15], [
+    'conv2d: {filters: 3, kernel: 1}', 'relu', 'maxpool2d: {kernel: 3}', 'relu', 'maxpool2d: {kernel: [1, 2], stride: 1}',
+    'flatten', 'dense: {units: 3}',
+  ], 'cross_entropy', '{sgd: {lr: 0.1}}'),
   lstm_sequence: spec('lstm_sequence', [6, 5], [
     'lstm: {hidden: 7, layers: 2, output: sequence}', 'tanh', 'flatten', 'dense: {units: 4}',
   ], 'cross_entropy', '{adam: {lr: 0.01, weight_decay: 0.001}}'),
