@@ -1,5 +1,6 @@
 // From a checked model to what a target needs: lowered program, memory plan, description.
 import type { Model } from './ir/graph.js';
+import { fuseActivations } from './passes/fuse.js';
 import { lower, type LowerOptions, type Program } from './passes/lower.js';
 import { planMemory, type MemoryPlan } from './passes/memory.js';
 import { describe } from './emit/description.js';
@@ -15,6 +16,7 @@ export interface Compiled {
 
 export function compileModel(model: Model, options: LowerOptions = {}): Compiled {
   const program = lower(model, options);
+  fuseActivations(program);
   const plan = planMemory(program);
   return { program, plan, description: describe(program, plan) };
 }

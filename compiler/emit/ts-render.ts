@@ -67,7 +67,9 @@ function gemm(g: Gemm, pad: string): string[] {
   // Underscored names never clash with the IR's locals and loop variables.
   const [M, K, m, k, j, c, a, b, sum] = ['M', 'K', 'm', 'k', 'j', 'c', 'a', 'b', 's'].map((v) => `_${v}${id}`);
   const biasAt = (mm: string, jj: string) => (g.bias ? `A[${bufVar(g.bias.buf)} + ${expr(g.bias.off)} + ${g.bias.along === 'm' ? mm : jj}]` : '0');
-  const out: string[] = [`${pad}{ // C[${expr(g.M)}×${g.N}] ${g.accumulate ? '+=' : '='} A·B, K = ${expr(g.K)}`];
+  // a fused activation, applied to each value as it is stored
+  const act = (v: string) => (g.activation === 'relu' ? `Math.max(${v}, 0)` : v);
+  const out: string[] = [`${pad}{ // C[${expr(g.M)}×${g.N}] ${g.accumulate ? '+=' : '='} ${g.activation ? `${g.activation}(A·B)` : 'A·B'}, K = ${expr(g.K)}`];
   const p = pad + '  ';
   out.push(`${p}const ${M} = ${expr(g.M)}, ${K} = ${expr(g.K)};`);
   const ak = g.A.cs === 1 ? k : `${k} * ${g.A.cs}`;
@@ -90,7 +92,7 @@ function gemm(g: Gemm, pad: string): string[] {
       out.push(as.map((v, t) => `${p}      R[${t * g.N} + ${j}] += ${v} * ${c};`).join('\n'));
       out.push(`${p}    }`);
       out.push(`${p}  }`);
-      for (let t = 0; t < r; t++) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${at(g.C, row(t), j)}] = R[${t * g.N} + ${j}];`);
+      for (let t = 0; t < r; t++) out.push(`${p}  for (let ${j} = 0; ${j} < ${g.N}; ${j}++) A[${at(g.C, row(t), j)}] = ${act(`R[${t * g.N} + ${j}]`)};`);
     };
     out.push(`${p}let ${m} = 0;`);
     out.push(`${p}for (; ${m} + 4 <= ${M}; ${m} += 4) {`);
@@ -112,7 +114,11 @@ function gemm(g: Gemm, pad: string): string[] {
       out.push(`${p}      const ${c} = A[${a} + ${ak}];`);
       out.push(sums.map((v, t) => `${p}      ${v} += ${c} * A[${bs[t]} + ${bk}];`).join('\n'));
       out.push(`${p}    }`);
-      for (let t = 0; t < r; t++) out.push(`${p}    A[${at(g.C, m, col(t))}] ${g.accumulate ? '+=' : '='} ${sums[t]};`);
+      for (let t = 0; t < r; t++) {
+        const cAt = `A[${at(g.C, m, col(t))}]`;
+        if (!g.activation) out.push(`${p}    ${cAt} ${g.accumulate ? '+=' : '='} ${sums[t]};`);
+        else out.push(`${p}    ${cAt} = ${act(g.accumulate ? `${cAt} + ${sums[t]}` : sums[t])};`);
+      }
     };
     out.push(`${p}for (let ${m} = 0; ${m} < ${M}; ${m}++) {`);
     out.push(`${p}  const ${a} = ${at(g.A, m, '0')};`);

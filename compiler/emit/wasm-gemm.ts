@@ -6,6 +6,7 @@
 //    call and runs as above; otherwise dot products vectorized along k, MR×NR at a time (`dot`).
 //  - anything else: scalar loops.
 // Pointers advance by constant byte strides, so inner loops hold no multiplications.
+// A fused ReLU (g.activation) is applied to each value as it is stored.
 import binaryen from 'binaryen';
 import type { Gemm } from '../ir/kernel.js';
 import { F32, FnCtx, I32, V128, type Ref } from './wasm-ctx.js';
@@ -100,10 +101,23 @@ function nnMicro(s: Site, R: number, W: number, m0: () => Ref, colBytes: () => R
       const off = r * s.crs + w * 16;
       let v = get(c, acc[r * W + w], V128);
       if (s.g.accumulate) v = m.f32x4.add(m.v128.load(off, 4, get(c, pc)), v);
+      if (s.g.activation === 'relu') {
+        // max(v, 0) as 2 instructions (f32x4.max is ~6 in V8): clear lanes ≤ 0 (−0 → +0, NaN kept)
+        const t = c.temp(V128);
+        v = m.v128.andnot(m.local.tee(t, v, V128), m.f32x4.le(get(c, t, V128), m.v128.const(new Array(16).fill(0))));
+      }
       out.push(m.v128.store(off, 4, get(c, pc), v));
     }
   }
   return m.block(null, out);
+}
+
+/** max(v, 0) without f32.max's NaN/±0 sequence: v ≤ 0 → +0, NaN kept. */
+function reluScalar(c: FnCtx, v: Ref): Ref {
+  const m = c.m;
+  const t = c.temp(F32);
+  // select evaluates ifTrue, ifFalse, then the condition: the tee comes first
+  return m.select(m.f32.le(get(c, t, F32), m.f32.const(0)), m.f32.const(0), m.local.tee(t, v, F32));
 }
 
 /** One scalar column j of C (the N mod 4 tail of the row-streaming form, or the generic form). */
@@ -122,6 +136,7 @@ function scalarColumn(s: Site, j: () => Ref): Ref {
   ];
   let result: Ref = get(c, sum, F32);
   if (s.g.accumulate) result = m.f32.add(m.f32.load(0, 4, cAt()), result);
+  if (s.g.activation === 'relu') result = reluScalar(c, result);
   return forUp(c, mm, () => get(c, s.M), [
     m.local.set(sum, biasAt()),
     m.local.set(pa, m.i32.add(get(c, s.pA), m.i32.mul(get(c, mm), m.i32.const(s.ars)))),
@@ -224,6 +239,7 @@ function dotMicro(s: Site, R: number, J: number, m0: () => Ref, j0: () => Ref): 
         v = m.f32.add(v, m.f32.load(bo, 4, m.i32.add(get(c, s.pBias!), m.i32.shl(idx, m.i32.const(2)))));
       }
       if (s.g.accumulate) v = m.f32.add(m.f32.load(off, 4, at()), v);
+      if (s.g.activation === 'relu') v = reluScalar(c, v);
       out.push(m.f32.store(off, 4, at(), v));
     }
   }

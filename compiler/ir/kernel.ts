@@ -39,6 +39,8 @@ export interface Gemm {
   accumulate: boolean;
   /** Added to C: bias[off + m] when along 'm' (one per row), bias[off + n] when along 'n'. */
   bias?: { buf: string; off: Expr; along: 'm' | 'n' };
+  /** Applied to each stored C element after bias and accumulation (set by passes/fuse.ts). */
+  activation?: 'relu';
 }
 
 export type Stmt =
