@@ -12,8 +12,18 @@ export function createRuntimeModel(desc, factory, options = {}) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
         throw new NetspecError(`maxBatch must be a positive integer, got ${maxBatch}`);
     const elements = desc.arena.fixed + desc.arena.perSample * maxBatch;
-    const arena = options.float64 ? new Float64Array(elements) : new Float32Array(elements);
-    const kernels = factory(arena, maxBatch);
+    let arena;
+    let kernels;
+    let wrapOptimizer;
+    if (typeof factory === 'function') {
+        arena = options.float64 ? new Float64Array(elements) : new Float32Array(elements);
+        kernels = factory(arena, maxBatch);
+    }
+    else {
+        if (options.float64)
+            throw new NetspecError('a float64 arena is only available with the TypeScript target');
+        ({ arena, kernels, wrapOptimizer } = factory.create(maxBatch, elements));
+    }
     const at = (r) => r.fixed + r.perSample * maxBatch;
     const rng = { current: createRng(options.seed ?? 0) };
     const P = desc.paramRegion.size;
@@ -27,6 +37,8 @@ export function createRuntimeModel(desc, factory, options = {}) {
         const o = desc.optimizerState;
         const buffers = Array.from({ length: o.slots }, (_, k) => arena.subarray(o.offset + k * P, o.offset + (k + 1) * P));
         optimizer = createOptimizer(config, P, { buffers });
+        if (wrapOptimizer)
+            optimizer = wrapOptimizer(optimizer);
     }
     const inSize = size(desc.input.shape);
     const outSize = size(desc.output.shape);
@@ -47,11 +59,17 @@ export function createRuntimeModel(desc, factory, options = {}) {
             for (let i = 0; i < x.length; i++)
                 arena[offset + i] = x[i];
     };
+    // Views of the arena per batch size, made once: the hot path allocates nothing.
+    const viewCache = (offset, per) => {
+        const views = [];
+        return (n) => (views[n] ??= arena.subarray(offset, offset + n * per));
+    };
+    const outputView = viewCache(outputAt, outSize);
     const forward = (x, n) => {
         checkBatch(n, 'forward');
         copyIn(x, n, inSize, inputAt, `${desc.name}.forward input`, desc.input.shape);
         kernels.forward(n);
-        return arena.subarray(outputAt, outputAt + n * outSize);
+        return outputView(n);
     };
     const computeGradients = (x, y, n) => {
         if (!desc.target || !desc.loss || !kernels.forwardTrain || !kernels.backward) {
@@ -100,6 +118,7 @@ export function createRuntimeModel(desc, factory, options = {}) {
             throw new Error(`internal: no kernel for block ${b.name}`);
         const bIn = size(b.input.shape);
         const bOut = size(b.output.shape);
+        const blockOut = viewCache(at(b.output.at), bOut);
         blocks[b.name] = {
             inputShape: b.input.shape,
             outputShape: b.output.shape,
@@ -107,8 +126,7 @@ export function createRuntimeModel(desc, factory, options = {}) {
                 checkBatch(n, `${b.name}.forward`);
                 copyIn(x, n, bIn, at(b.input.at), `${b.name}.forward input`, b.input.shape);
                 k(n);
-                const o = at(b.output.at);
-                return arena.subarray(o, o + n * bOut);
+                return blockOut(n);
             },
         };
     }

@@ -65,6 +65,18 @@ export interface Kernels {
     [block: string]: ((n: number) => void) | undefined;
 }
 export type KernelFactory<A extends FloatArena = FloatArena> = (arena: A, maxBatch: number) => Kernels;
+/** Kernels that own their arena (the wasm target: a view of the module's memory). */
+export interface ArenaKernels {
+    arena: FloatArena;
+    kernels: Kernels;
+    /** Runs the optimizer's update in the kernels (same arithmetic), keeping its state and API. */
+    wrapOptimizer?(optimizer: Optimizer): Optimizer;
+}
+export interface ArenaKernelFactory {
+    ownsArena: true;
+    /** An arena of exactly `elements` values and the kernels over it. */
+    create(maxBatch: number, elements: number): ArenaKernels;
+}
 export interface ModelOptions {
     maxBatch?: number;
     /** Seed of the initial weights and of dropout masks. */
@@ -73,6 +85,8 @@ export interface ModelOptions {
     float64?: boolean;
     /** Overrides the spec's learning rate. */
     lr?: number;
+    /** Which compiled kernels a generated module runs: 'ts' or 'wasm' (where both were compiled). */
+    target?: 'ts' | 'wasm';
 }
 export interface ModelInfo {
     name: string;
@@ -117,4 +131,4 @@ export interface NetspecModel {
     readonly blocks: Record<string, BlockRunner>;
     [block: string]: unknown;
 }
-export declare function createRuntimeModel(desc: ModelDescription, factory: KernelFactory, options?: ModelOptions): NetspecModel;
+export declare function createRuntimeModel(desc: ModelDescription, factory: KernelFactory | ArenaKernelFactory, options?: ModelOptions): NetspecModel;

@@ -53,6 +53,20 @@ export interface Kernels {
 
 export type KernelFactory<A extends FloatArena = FloatArena> = (arena: A, maxBatch: number) => Kernels;
 
+/** Kernels that own their arena (the wasm target: a view of the module's memory). */
+export interface ArenaKernels {
+  arena: FloatArena;
+  kernels: Kernels;
+  /** Runs the optimizer's update in the kernels (same arithmetic), keeping its state and API. */
+  wrapOptimizer?(optimizer: Optimizer): Optimizer;
+}
+
+export interface ArenaKernelFactory {
+  ownsArena: true;
+  /** An arena of exactly `elements` values and the kernels over it. */
+  create(maxBatch: number, elements: number): ArenaKernels;
+}
+
 export interface ModelOptions {
   maxBatch?: number;
   /** Seed of the initial weights and of dropout masks. */
@@ -61,6 +75,8 @@ export interface ModelOptions {
   float64?: boolean;
   /** Overrides the spec's learning rate. */
   lr?: number;
+  /** Which compiled kernels a generated module runs: 'ts' or 'wasm' (where both were compiled). */
+  target?: 'ts' | 'wasm';
 }
 
 export interface ModelInfo {
@@ -108,12 +124,20 @@ export interface NetspecModel {
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export function createRuntimeModel(desc: ModelDescription, factory: KernelFactory, options: ModelOptions = {}): NetspecModel {
+export function createRuntimeModel(desc: ModelDescription, factory: KernelFactory | ArenaKernelFactory, options: ModelOptions = {}): NetspecModel {
   const maxBatch = options.maxBatch ?? 64;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new NetspecError(`maxBatch must be a positive integer, got ${maxBatch}`);
   const elements = desc.arena.fixed + desc.arena.perSample * maxBatch;
-  const arena: FloatArena = options.float64 ? new Float64Array(elements) : new Float32Array(elements);
-  const kernels = factory(arena, maxBatch);
+  let arena: FloatArena;
+  let kernels: Kernels;
+  let wrapOptimizer: ArenaKernels['wrapOptimizer'];
+  if (typeof factory === 'function') {
+    arena = options.float64 ? new Float64Array(elements) : new Float32Array(elements);
+    kernels = factory(arena, maxBatch);
+  } else {
+    if (options.float64) throw new NetspecError('a float64 arena is only available with the TypeScript target');
+    ({ arena, kernels, wrapOptimizer } = factory.create(maxBatch, elements));
+  }
   const at = (r: Region) => r.fixed + r.perSample * maxBatch;
   const rng: { current: Rng } = { current: createRng(options.seed ?? 0) };
   const P = desc.paramRegion.size;
@@ -127,6 +151,7 @@ export function createRuntimeModel(desc: ModelDescription, factory: KernelFactor
     const o = desc.optimizerState;
     const buffers = Array.from({ length: o.slots }, (_, k) => arena.subarray(o.offset + k * P, o.offset + (k + 1) * P));
     optimizer = createOptimizer(config, P, { buffers });
+    if (wrapOptimizer) optimizer = wrapOptimizer(optimizer);
   }
 
   const inSize = size(desc.input.shape);
@@ -146,11 +171,17 @@ export function createRuntimeModel(desc: ModelDescription, factory: KernelFactor
     else for (let i = 0; i < x.length; i++) arena[offset + i] = x[i];
   };
 
+  // Views of the arena per batch size, made once: the hot path allocates nothing.
+  const viewCache = (offset: number, per: number) => {
+    const views: FloatArena[] = [];
+    return (n: number) => (views[n] ??= arena.subarray(offset, offset + n * per));
+  };
+  const outputView = viewCache(outputAt, outSize);
   const forward = (x: ArrayLike<number>, n: number): FloatArena => {
     checkBatch(n, 'forward');
     copyIn(x, n, inSize, inputAt, `${desc.name}.forward input`, desc.input.shape);
     kernels.forward(n);
-    return arena.subarray(outputAt, outputAt + n * outSize);
+    return outputView(n);
   };
 
   const computeGradients = (x: ArrayLike<number>, y: ArrayLike<number>, n: number): number => {
@@ -196,6 +227,7 @@ export function createRuntimeModel(desc: ModelDescription, factory: KernelFactor
     if (!k) throw new Error(`internal: no kernel for block ${b.name}`);
     const bIn = size(b.input.shape);
     const bOut = size(b.output.shape);
+    const blockOut = viewCache(at(b.output.at), bOut);
     blocks[b.name] = {
       inputShape: b.input.shape,
       outputShape: b.output.shape,
@@ -203,8 +235,7 @@ export function createRuntimeModel(desc: ModelDescription, factory: KernelFactor
         checkBatch(n, `${b.name}.forward`);
         copyIn(x, n, bIn, at(b.input.at), `${b.name}.forward input`, b.input.shape);
         k(n);
-        const o = at(b.output.at);
-        return arena.subarray(o, o + n * bOut);
+        return blockOut(n);
       },
     };
   }
