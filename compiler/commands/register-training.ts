@@ -20,7 +20,7 @@ export function registerTraining(p: Command, setCode: (code: number) => void): v
   p.command('train')
     .description('train a spec on mnist, IDX files or .npy arrays; write the weights (and checkpoints)')
     .argument('<spec>', 'spec file')
-    .requiredOption('--data <data>', 'mnist | X.npy,Y.npy | IMAGES.idx,LABELS.idx (gzipped or not)')
+    .requiredOption('--data <data>', 'mnist | running-sum (synthetic sequences) | X.npy,Y.npy | IMAGES.idx,LABELS.idx (gzipped or not)')
     .option('--test-data <data>', 'evaluated after every epoch (--data mnist: the MNIST test set by default)')
     .option('--weights <file>', 'initial weights (.safetensors); default: seeded PyTorch-default init')
     .addOption(new Option('--epochs <n>', 'epochs to train (default 1)').argParser(int('--epochs')).conflicts('steps'))

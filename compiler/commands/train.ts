@@ -10,6 +10,7 @@ import { NetspecError } from '../../runtime/errors.js';
 import { isGzip, type IdxArray } from '../../runtime/idx.js';
 import type { Evaluation, RunningMetrics } from '../../runtime/metrics.js';
 import { checkMnistFits, MNIST_FILES, mnistDataset } from '../../runtime/mnist.js';
+import { RUNNING_SUM, runningSumDataset } from '../../runtime/synthetic.js';
 import { createRuntimeModel, type NetspecModel } from '../../runtime/model.js';
 import { readFileBytes, readIdxFile, writeFileAtomic } from '../../runtime/node-io.js';
 import { readNpy } from '../../runtime/npy.js';
@@ -63,6 +64,7 @@ export interface ModelShape {
  * An mse model may take IDX images alone (an autoencoder's targets are its inputs).
  */
 export function loadDataset(spec: string, m: ModelShape, option: string, split: 'train' | 'test'): Dataset {
+  if (spec === RUNNING_SUM.name) return runningSumDataset(m.name, m.inputShape, m.target, split);
   if (spec === 'mnist') {
     checkMnistFits(m.name, m.inputShape, m.target);
     const dir = mnistDir();
@@ -74,7 +76,7 @@ export function loadDataset(spec: string, m: ModelShape, option: string, split: 
   const imagesOnly = parts.length === 1 && m.target.kind === 'values' && existsSync(spec);
   if ((parts.length !== 2 && !imagesOnly) || parts.some((p) => p === '')) {
     const hint = existsSync(spec) ? `: '${spec}' is one file; give inputs and targets as two files separated by a comma` : '';
-    throw new NetspecError(`${option} '${spec}': expected mnist, X.npy,Y.npy or IMAGES.idx,LABELS.idx${hint}`);
+    throw new NetspecError(`${option} '${spec}': expected mnist, running-sum, X.npy,Y.npy or IMAGES.idx,LABELS.idx${hint}`);
   }
   const [xPath, yPath] = parts as [string, string | undefined];
   const xBytes = readFileBytes(xPath, `${split === 'train' ? 'training' : 'test'} inputs`);
@@ -140,7 +142,7 @@ export async function trainCommand(specPath: string, o: TrainOptions): Promise<n
   if (o.metrics) checkWritable(o.metrics, '--metrics');
 
   const train = loadDataset(o.data, shape, '--data', 'train');
-  const testSpec = o.testData ?? (o.data === 'mnist' ? 'mnist' : undefined);
+  const testSpec = o.testData ?? (o.data === 'mnist' || o.data === RUNNING_SUM.name ? o.data : undefined);
   const test = testSpec !== undefined ? loadDataset(testSpec, shape, '--test-data', 'test') : undefined;
 
   const { model, tap } = await buildModel(compiled, o.target, { maxBatch: o.batch, seed: o.seed, lr: o.lr });
