@@ -12,7 +12,7 @@ it('the running-sum task is seeded, balanced and labelled by the sums', () => {
   const b = runningSumDataset('rnn', [16, 10], { kind: 'classes', classes: 2 }, 'train');
   expect(a.x).toEqual(b.x);
   expect(a.n).toBe(RUNNING_SUM.trainSamples);
-  const ones = a.y.reduce((s, v) => s + v, 0);
+  const ones = Array.from(a.y).reduce((s, v) => s + v, 0);
   expect(ones / a.n).toBeGreaterThan(0.45);
   expect(ones / a.n).toBeLessThan(0.55);
   for (const s of [0, 1, 2, 3, 500]) {
