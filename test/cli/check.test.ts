@@ -6,22 +6,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../compiler/cli.js';
 import type { CheckResult } from '../../compiler/commands/check.js';
+import { runCli } from './run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const spec = (name: string) => join(ROOT, 'specs', name);
 const invalid = (name: string) => join(ROOT, 'test/spec/invalid', name);
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
+  const r = await runCli(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 afterEach(() => vi.restoreAllMocks());

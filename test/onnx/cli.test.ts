@@ -3,11 +3,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../compiler/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parametersOf } from '../../compiler/passes/shapes.js';
 import { writeSafetensors } from '../../runtime/safetensors.js';
 import { EXTRA_SPECS, FIXTURES, loadSpec, seededWeights } from './helpers.js';
+import { runCli } from '../cli/run-cli.js';
 
 let dir: string;
 const spec = EXTRA_SPECS.find((p) => p.endsWith('/lstm-stacked-sequence.yaml'))!;
@@ -22,16 +22,8 @@ function weightsFile(path: string, name: string): string {
 }
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const r = await runCli(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 beforeAll(() => {
