@@ -1,10 +1,10 @@
 // specs/rnn.yaml learns the seeded running-sum task (runtime/synthetic.ts): which of two
 // features has the larger sum over 16 steps. Chance is 50%; the LSTM must integrate over time.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { main } from '../../compiler/cli.js';
+import { runCli } from './run-cli.js';
 import { RUNNING_SUM, runningSumDataset } from '../../runtime/synthetic.js';
 
 it('the running-sum task is seeded, balanced and labelled by the sums', () => {
@@ -28,20 +28,8 @@ it('the running-sum task is seeded, balanced and labelled by the sums', () => {
 it('specs/rnn.yaml reaches ≥ 95% test accuracy on it (10 epochs, seeded)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'netspec-rs-'));
   const metrics = join(dir, 'metrics.jsonl');
-  let err = '';
-  const w = process.stderr.write.bind(process.stderr);
-  const o = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await main(['train', 'specs/rnn.yaml', '--data', 'running-sum', '--epochs', '10', '--seed', '0', '--save', join(dir, 'w.safetensors'), '--metrics', metrics]);
-  } finally {
-    process.stderr.write = w;
-    process.stdout.write = o;
-  }
-  expect(code, err).toBe(0);
-  const { readFileSync } = await import('node:fs');
+  const r = await runCli(['train', 'specs/rnn.yaml', '--data', 'running-sum', '--epochs', '10', '--seed', '0', '--save', join(dir, 'w.safetensors'), '--metrics', metrics]);
+  expect(r.code, r.stderr).toBe(0);
   const lines = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const summary = lines[lines.length - 1] as { done?: boolean; test_accuracy?: number };
   console.log('running-sum summary:', JSON.stringify(summary));

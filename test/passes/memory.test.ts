@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/pipeline.js';
 import { lower } from '../../compiler/passes/lower.js';
 import { arenaBytes, planMemory } from '../../compiler/passes/memory.js';
-import { main } from '../../compiler/cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 const SPECS = ['specs/cnn.yaml', 'specs/rnn.yaml', 'specs/autoencoder.yaml', 'specs/mnist-cnn.yaml'];
 
@@ -59,15 +59,9 @@ it('the planner shares memory where lifetimes allow (the autoencoder reuses grad
 });
 
 it('netspec check --max-batch reports the arena bytes of the plan', async () => {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  try {
-    expect(await main(['check', 'specs/rnn.yaml', '--max-batch', '64', '--json'])).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  const [summary] = JSON.parse(out) as { arenaBytes: number; maxBatch: number }[];
+  const r = await runCli(['check', 'specs/rnn.yaml', '--max-batch', '64', '--json']);
+  expect(r.code).toBe(0);
+  const [summary] = JSON.parse(r.stdout) as { arenaBytes: number; maxBatch: number }[];
   expect(summary.maxBatch).toBe(64);
   expect(summary.arenaBytes).toBe(arenaBytes(planMemory(program('specs/rnn.yaml')), 64));
   expect(summary.arenaBytes).toBeGreaterThan(4 * 1234 * 2);
