@@ -2,7 +2,7 @@
 // Per layer: the input projections of all steps as one GEMM, then per step one GEMM for the
 // recurrent projection and a pointwise cell update. Gates (activated), c and h are saved
 // for the backward pass through time.
-import { add, cmp, mul, sigmoid, sub, tanh, type Expr, type KernelBuilder } from '../ir/kernel.js';
+import { add, cmp, i, mul, sigmoid, sub, tanh, type Expr, type KernelBuilder } from '../ir/kernel.js';
 import { boolAttr, intAttr, LIMITS } from './attrs.js';
 import type { OpDef, ParamDef, ScratchDef } from './types.js';
 
@@ -114,12 +114,12 @@ export const lstm: OpDef<LstmAttrs> = {
       const Whh = params[`weight_hh_l${l}`];
       // [n·T, in]·[in, 4H] → [n·T, 4H] + bias_ih, for every step at once
       b.gemm({
-        M: b.mul(T), N: G, K: ii(inF),
-        A: { buf: X, off: ii(0), rs: inF, cs: 1 },
-        B: { buf: params[`weight_ih_l${l}`], off: ii(0), rs: 1, cs: inF },
-        C: { buf: gates, off: ii(0), rs: G, cs: 1 },
+        M: b.mul(T), N: G, K: i(inF),
+        A: { buf: X, off: i(0), rs: inF, cs: 1 },
+        B: { buf: params[`weight_ih_l${l}`], off: i(0), rs: 1, cs: inF },
+        C: { buf: gates, off: i(0), rs: G, cs: 1 },
         accumulate: false,
-        bias: attrs.bias ? { buf: params[`bias_ih_l${l}`], off: ii(0), along: 'n' } : undefined,
+        bias: attrs.bias ? { buf: params[`bias_ih_l${l}`], off: i(0), along: 'n' } : undefined,
       });
       if (attrs.bias) {
         b.loop(b.mul(T), (r) => b.loop(G, (g) => b.accumulate(gates, add(mul(r, G), g), b.load(params[`bias_hh_l${l}`], g)), 'g'), 'r');
@@ -128,9 +128,9 @@ export const lstm: OpDef<LstmAttrs> = {
         // gates_t += h_{t-1}·W_hhᵀ: [n, H]·[H, 4H]
         b.when(cmp('>', t, 0), () =>
           b.gemm({
-            M: b.n, N: G, K: ii(H),
+            M: b.n, N: G, K: i(H),
             A: { buf: h, off: mul(add(t, -1), H), rs: T * H, cs: 1 },
-            B: { buf: Whh, off: ii(0), rs: 1, cs: H },
+            B: { buf: Whh, off: i(0), rs: 1, cs: H },
             C: { buf: gates, off: mul(t, G), rs: T * G, cs: 1 },
             accumulate: true,
           }),
@@ -193,29 +193,29 @@ export const lstm: OpDef<LstmAttrs> = {
         }, 's');
         // dh_{t-1} from the recurrence: dgates_t[n, 4H]·W_hh[4H, H]
         b.gemm({
-          M: b.n, N: H, K: ii(G),
+          M: b.n, N: H, K: i(G),
           A: { buf: dg, off: mul(t, G), rs: T * G, cs: 1 },
-          B: { buf: Whh, off: ii(0), rs: H, cs: 1 },
-          C: { buf: sc.dhNext, off: ii(0), rs: H, cs: 1 },
+          B: { buf: Whh, off: i(0), rs: H, cs: 1 },
+          C: { buf: sc.dhNext, off: i(0), rs: H, cs: 1 },
           accumulate: false,
         });
       }, 'tt');
       // dW_ih[4H, in] = dgatesᵀ[4H, n·T]·X[n·T, in]
       b.gemm({
-        M: ii(G), N: inF, K: b.mul(T),
-        A: { buf: dg, off: ii(0), rs: 1, cs: G },
-        B: { buf: X, off: ii(0), rs: inF, cs: 1 },
-        C: { buf: dParams[`weight_ih_l${l}`], off: ii(0), rs: inF, cs: 1 },
+        M: i(G), N: inF, K: b.mul(T),
+        A: { buf: dg, off: i(0), rs: 1, cs: G },
+        B: { buf: X, off: i(0), rs: inF, cs: 1 },
+        C: { buf: dParams[`weight_ih_l${l}`], off: i(0), rs: inF, cs: 1 },
         accumulate: false,
       });
       // dW_hh[4H, H] = Σ_{t≥1} dgates_tᵀ[4H, n]·h_{t-1}[n, H]
       b.fill(dParams[`weight_hh_l${l}`], G * H);
       b.range(1, T, (t) =>
         b.gemm({
-          M: ii(G), N: H, K: b.n,
+          M: i(G), N: H, K: b.n,
           A: { buf: dg, off: mul(t, G), rs: 1, cs: T * G },
           B: { buf: h, off: mul(add(t, -1), H), rs: T * H, cs: 1 },
-          C: { buf: dParams[`weight_hh_l${l}`], off: ii(0), rs: H, cs: 1 },
+          C: { buf: dParams[`weight_hh_l${l}`], off: i(0), rs: H, cs: 1 },
           accumulate: true,
         }), 't');
       if (attrs.bias) {
@@ -230,10 +230,10 @@ export const lstm: OpDef<LstmAttrs> = {
       const target = l > 0 ? dhBelow : dX;
       if (target) {
         b.gemm({
-          M: b.mul(T), N: inF, K: ii(G),
-          A: { buf: dg, off: ii(0), rs: G, cs: 1 },
-          B: { buf: params[`weight_ih_l${l}`], off: ii(0), rs: inF, cs: 1 },
-          C: { buf: target, off: ii(0), rs: inF, cs: 1 },
+          M: b.mul(T), N: inF, K: i(G),
+          A: { buf: dg, off: i(0), rs: G, cs: 1 },
+          B: { buf: params[`weight_ih_l${l}`], off: i(0), rs: inF, cs: 1 },
+          C: { buf: target, off: i(0), rs: inF, cs: 1 },
           accumulate: l === 0 && dXAccumulate,
         });
       }
