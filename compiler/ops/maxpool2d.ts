@@ -23,11 +23,14 @@ export const maxpool2d: OpDef<PoolAttrs> = {
       const at = b.local(-1, 'i32', 'at');
       taps((j, tap) => {
         const v = b.local(b.load(x, add(base, j)), 'f32', 'v');
-        // the first tap always wins (PyTorch starts from the window's first position)
-        b.when(cmp('>', v, m), () => {
+        // As PyTorch's CPU kernel: a larger value or a NaN takes the window (NaN propagates),
+        // and the first tap always wins (PyTorch starts from the window's first position).
+        const take = () => {
           b.set(m, v);
           b.set(at, tap);
-        }, () => b.when(cmp('<', at, 0), () => b.set(at, tap)));
+        };
+        b.when(cmp('>', v, m), take, () =>
+          b.when(cmp('!=', v, v), take, () => b.when(cmp('<', at, 0), () => b.set(at, tap))));
       });
       b.store(y, o, m);
       if (training) b.store(scratch.argmax, o, toF(at));

@@ -19,6 +19,14 @@ describe('maxpool2d forward', () => {
   });
 });
 
+it('a NaN in a window gives NaN, as PyTorch (it is not skipped as a smaller value)', () => {
+  const { model } = build(pool([1, 2, 4], 'kernel: 2'), { maxBatch: 1 });
+  const y = Array.from(model.forward([1, NaN, 5, 6, 2, 3, 7, NaN], 1));
+  expect(Number.isNaN(y[0])).toBe(true);
+  expect(Number.isNaN(y[1])).toBe(true);
+  expect(Array.from(model.forward([1, 4, 5, 6, 2, 3, 7, 8], 1))).toEqual([4, 8]);
+});
+
 describe('maxpool2d gradient with ties: all of it goes to the first maximum in scan order (as PyTorch)', () => {
   // mse against targets t: dY = 2(y − t)/(n·|y|); the expected dX places each dY at its window's first maximum.
   it.each([
