@@ -1,8 +1,8 @@
-// Memory plan figures for `check --max-batch`.
+// Memory plan figures for `check --max-batch`: the plan of the program the targets run.
 import type { Model } from '../ir/graph.js';
-import { lower } from '../passes/lower.js';
-import { arenaBytes, planMemory } from '../passes/memory.js';
+import { compileModel } from '../build.js';
+import { arenaBytes } from '../passes/memory.js';
 
 export function planFor(model: Model, maxBatch: number): { arenaBytes: number } {
-  return { arenaBytes: arenaBytes(planMemory(lower(model)), maxBatch) };
+  return { arenaBytes: arenaBytes(compileModel(model).plan, maxBatch) };
 }

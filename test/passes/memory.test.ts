@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/pipeline.js';
 import { lower } from '../../compiler/passes/lower.js';
 import { arenaBytes, planMemory } from '../../compiler/passes/memory.js';
+import { compileModel } from '../../compiler/build.js';
 import { runCli } from '../cli/run-cli.js';
 
 const SPECS = ['specs/cnn.yaml', 'specs/rnn.yaml', 'specs/autoencoder.yaml', 'specs/mnist-cnn.yaml'];
@@ -63,6 +64,8 @@ it('netspec check --max-batch reports the arena bytes of the plan', async () => 
   expect(r.code).toBe(0);
   const [summary] = JSON.parse(r.stdout) as { arenaBytes: number; maxBatch: number }[];
   expect(summary.maxBatch).toBe(64);
-  expect(summary.arenaBytes).toBe(arenaBytes(planMemory(program('specs/rnn.yaml')), 64));
+  const model = checkSource('specs/rnn.yaml', readFileSync('specs/rnn.yaml', 'utf8')).model!;
+  expect(summary.arenaBytes).toBe(arenaBytes(compileModel(model).plan, 64));
+  expect(summary.arenaBytes).toBe(compileModel(model).description.arena.fixed * 4 + compileModel(model).description.arena.perSample * 64 * 4);
   expect(summary.arenaBytes).toBeGreaterThan(4 * 1234 * 2);
 });
