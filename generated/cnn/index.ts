@@ -335,8 +335,13 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
                   m = v;
                   at = ((ki * 2) + kj);
                 } else {
-                  if (at < 0) {
+                  if (v !== v) {
+                    m = v;
                     at = ((ki * 2) + kj);
+                  } else {
+                    if (at < 0) {
+                      at = ((ki * 2) + kj);
+                    }
                   }
                 }
               }
@@ -493,8 +498,13 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
                   m = v;
                   at = ((ki * 2) + kj);
                 } else {
-                  if (at < 0) {
+                  if (v !== v) {
+                    m = v;
                     at = ((ki * 2) + kj);
+                  } else {
+                    if (at < 0) {
+                      at = ((ki * 2) + kj);
+                    }
                   }
                 }
               }
@@ -716,8 +726,13 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
                   m = v;
                   at = ((ki * 2) + kj);
                 } else {
-                  if (at < 0) {
+                  if (v !== v) {
+                    m = v;
                     at = ((ki * 2) + kj);
+                  } else {
+                    if (at < 0) {
+                      at = ((ki * 2) + kj);
+                    }
                   }
                 }
               }
@@ -875,8 +890,13 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
                   m = v;
                   at = ((ki * 2) + kj);
                 } else {
-                  if (at < 0) {
+                  if (v !== v) {
+                    m = v;
                     at = ((ki * 2) + kj);
+                  } else {
+                    if (at < 0) {
+                      at = ((ki * 2) + kj);
+                    }
                   }
                 }
               }

@@ -341,8 +341,14 @@ function kernels(A, maxBatch) {
                                     at = ((ki * 2) + kj);
                                 }
                                 else {
-                                    if (at < 0) {
+                                    if (v !== v) {
+                                        m = v;
                                         at = ((ki * 2) + kj);
+                                    }
+                                    else {
+                                        if (at < 0) {
+                                            at = ((ki * 2) + kj);
+                                        }
                                     }
                                 }
                             }
@@ -507,8 +513,14 @@ function kernels(A, maxBatch) {
                                     at = ((ki * 2) + kj);
                                 }
                                 else {
-                                    if (at < 0) {
+                                    if (v !== v) {
+                                        m = v;
                                         at = ((ki * 2) + kj);
+                                    }
+                                    else {
+                                        if (at < 0) {
+                                            at = ((ki * 2) + kj);
+                                        }
                                     }
                                 }
                             }
@@ -735,8 +747,14 @@ function kernels(A, maxBatch) {
                                     at = ((ki * 2) + kj);
                                 }
                                 else {
-                                    if (at < 0) {
+                                    if (v !== v) {
+                                        m = v;
                                         at = ((ki * 2) + kj);
+                                    }
+                                    else {
+                                        if (at < 0) {
+                                            at = ((ki * 2) + kj);
+                                        }
                                     }
                                 }
                             }
@@ -902,8 +920,14 @@ function kernels(A, maxBatch) {
                                     at = ((ki * 2) + kj);
                                 }
                                 else {
-                                    if (at < 0) {
+                                    if (v !== v) {
+                                        m = v;
                                         at = ((ki * 2) + kj);
+                                    }
+                                    else {
+                                        if (at < 0) {
+                                            at = ((ki * 2) + kj);
+                                        }
                                     }
                                 }
                             }
