@@ -74,6 +74,17 @@ export function renderMarkdown(r: Results): string {
     const ortN = rows.find((x) => x.system === 'ort-node');
     if (w && ortN && !Number.isNaN(ortN.infer64.samplesPerSec)) ratios.push(`netspec-wasm / ort-node infer b64: ×${(w.infer64.samplesPerSec / ortN.infer64.samplesPerSec).toFixed(2)}`);
     if (ratios.length) out.push(`Ratios: ${ratios.join('; ')}.`, '');
+    const tsRow = rows.find((x) => x.system === 'netspec-ts');
+    if (ts && cpu && ts / cpu < 10 && tsRow?.train) {
+      // What ×10 would take, from this run's own figures: the GFLOP/s of a step at 10× TF.js cpu's rate.
+      const flopsPerSample = (tsRow.train.gflops * 1e9) / ts;
+      const needed = (10 * cpu * flopsPerSample) / 1e9;
+      const best = Math.max(...r.rows.filter((x) => x.system === 'netspec-ts').map((x) => x.train?.gflops ?? 0));
+      out.push(`Why the TypeScript target misses ×10 here: a train step is ${(flopsPerSample / 1e6).toFixed(1)} MFLOP per sample, so ×10 TF.js cpu ` +
+        `(${f0(10 * cpu)} samples/s) needs ${needed.toFixed(1)} GFLOP/s of scalar JavaScript; the TS target's GEMMs reach ${tsRow.train.gflops.toFixed(1)} here and ` +
+        `${best.toFixed(1)} at best in this run (JavaScript has no SIMD; `npx tsx bench/profile-ts.ts autoencoder` shows the whole step is its dense GEMMs' forward and backward). ` +
+        'The WebAssembly target is the fast path for this network.', '');
+    }
   }
   return out.join('\n');
 }
