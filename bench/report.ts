@@ -82,7 +82,7 @@ export function renderMarkdown(r: Results): string {
       const best = Math.max(...r.rows.filter((x) => x.system === 'netspec-ts').map((x) => x.train?.gflops ?? 0));
       out.push(`Why the TypeScript target misses ×10 here: a train step is ${(flopsPerSample / 1e6).toFixed(1)} MFLOP per sample, so ×10 TF.js cpu ` +
         `(${f0(10 * cpu)} samples/s) needs ${needed.toFixed(1)} GFLOP/s of scalar JavaScript; the TS target's GEMMs reach ${tsRow.train.gflops.toFixed(1)} here and ` +
-        `${best.toFixed(1)} at best in this run (JavaScript has no SIMD; `npx tsx bench/profile-ts.ts autoencoder` shows the whole step is its dense GEMMs' forward and backward). ` +
+        `${best.toFixed(1)} at best in this run (JavaScript has no SIMD; 'npx tsx bench/profile-ts.ts autoencoder' shows the whole step is its dense GEMMs' forward and backward). ` +
         'The WebAssembly target is the fast path for this network.', '');
     }
   }
