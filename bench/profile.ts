@@ -56,7 +56,7 @@ function without(program: Program, name: string, path: number[]): Program {
 }
 
 function timeKernel(program: Program, plan: Parameters<typeof emitWasm>[1], name: string): number {
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitWasm(program, plan, { relaxed: false, exportKernels: true }).bytes), {}).exports as Record<string, (n: number) => number>;
+  const ex = new WebAssembly.Instance(new WebAssembly.Module(emitWasm(program, plan, { relaxed: false, exportKernels: true }).bytes as Uint8Array<ArrayBuffer>), {}).exports as Record<string, (n: number) => number>;
   ex.init(BATCH);
   const mem = new Float32Array((ex.memory as unknown as WebAssembly.Memory).buffer);
   for (let i = 0; i < mem.length; i++) mem[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
@@ -69,7 +69,7 @@ for (const name of names.length ? names : NET_NAMES) {
   const art = emitWasm(program, plan, { relaxed: false, exportKernels: true });
   const fwd = program.passes.find((p) => p.name === 'forward')!;
   const bytes = art.bytes;
-  const wasm = new WebAssembly.Module(bytes);
+  const wasm = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   const instance = new WebAssembly.Instance(wasm, {});
   const ex = instance.exports as Record<string, (n: number) => number>;
   ex.init(BATCH);
