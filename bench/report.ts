@@ -1,6 +1,7 @@
 // bench/results.md from the measurements: one table per network, the targets met or missed
 // (by how much), and ratios computed within the run.
 import type { Row } from './measure-net.js';
+import type { SizeReport } from './size.js';
 
 export interface Results {
   date: string;
@@ -10,6 +11,8 @@ export interface Results {
   compileMs: Record<string, { simdMs: number; relaxedMs: number; optimizeMs: number; bytes: number }>;
   rows: Row[];
   targets: typeof TARGETS;
+  /** What a page downloads for mnist-cnn: netspec's module folder vs TensorFlow.js (bench/size.ts). */
+  sizes?: { cpu: SizeReport; wasm: SizeReport };
 }
 
 /** The issue's targets for netspec-wasm (this 2-core machine, one thread). */
@@ -85,6 +88,17 @@ export function renderMarkdown(r: Results): string {
         `${best.toFixed(1)} at best in this run (JavaScript has no SIMD; 'npx tsx bench/profile-ts.ts autoencoder' shows the whole step is its dense GEMMs' forward and backward). ` +
         'The WebAssembly target is the fast path for this network.', '');
     }
+  }
+  if (r.sizes) {
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const { cpu, wasm } = r.sizes;
+    out.push('## Download size (mnist-cnn, weights excluded)', '',
+      'Each file gzipped on its own, as a server sends it (bench/size.ts).', '',
+      '| bundle | raw | gzip |', '|---|---:|---:|',
+      `| netspec generated/mnist-cnn (module + runtime + model.wasm) | ${kb(cpu.netspec.raw)} | ${kb(cpu.netspec.gzip)} |`,
+      `| TensorFlow.js core + layers + backend-cpu | ${kb(cpu.tfjs.raw)} | ${kb(cpu.tfjs.gzip)} |`,
+      `| TensorFlow.js core + layers + backend-wasm (+ its SIMD .wasm) | ${kb(wasm.tfjs.raw)} | ${kb(wasm.tfjs.gzip)} |`, '',
+      `netspec is ${(cpu.tfjs.gzip / cpu.netspec.gzip).toFixed(1)}× smaller gzipped than TensorFlow.js with the cpu backend, ${(wasm.tfjs.gzip / cpu.netspec.gzip).toFixed(1)}× with the wasm backend.`, '');
   }
   return out.join('\n');
 }

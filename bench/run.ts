@@ -12,6 +12,7 @@ import { ortRunner } from './ort.js';
 import { simdPeak } from './peak.js';
 import { tfjsRunner } from './tfjs.js';
 import { renderMarkdown, TARGETS } from './report.js';
+import { measureSizes } from './size.js';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const version = (pkg: string) => (JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
@@ -74,7 +75,8 @@ const versions = {
   'onnxruntime-node': version('onnxruntime-node'),
   'onnxruntime-web': version('onnxruntime-web'),
 };
-const results = { date: new Date().toISOString(), machine, versions, peakGflops: peak, compileMs: compile, rows, targets: TARGETS };
+const sizes = { cpu: measureSizes({ backend: 'cpu' }), wasm: measureSizes({ backend: 'wasm' }) };
+const results = { date: new Date().toISOString(), machine, versions, peakGflops: peak, compileMs: compile, rows, targets: TARGETS, sizes };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 writeFileSync('bench/results.md', renderMarkdown(results));
 log('wrote bench/results.md and bench/results.json');
