@@ -119,19 +119,26 @@ export function lower(model: Model, options: LowerOptions = {}): Program {
     build(b);
     return { name, title, body: b.body };
   };
-  const forwardPass = (training: boolean, from = 0, to = L): KernelFn[] =>
-    model.nodes.slice(from, to).filter((n) => !n.op.aliasesInput).map((node) =>
-      fn(`${training ? 'ft' : 'f'}${node.index}`, `${node.label} forward${training ? ' (training)' : ''}: [${node.inShape}] → [${node.outShape}]`, (b) =>
-        node.op.forward(b, {
-          attrs: node.attrs, inShape: node.inShape, outShape: node.outShape,
-          x: inputOf(node.index), y: act[node.index], params: paramsOf(node, 'buffer'), scratch: scratch[node.index], training,
-        }),
-      ),
+  const forwardKernel = (node: LayerNode, training: boolean): KernelFn =>
+    fn(`${training ? 'ft' : 'f'}${node.index}`, `${node.label} forward${training ? ' (training)' : ''}: [${node.inShape}] → [${node.outShape}]`, (b) =>
+      node.op.forward(b, {
+        attrs: node.attrs, inShape: node.inShape, outShape: node.outShape,
+        x: inputOf(node.index), y: act[node.index], params: paramsOf(node, 'buffer'), scratch: scratch[node.index], training,
+      }),
     );
+  // One kernel per node and mode, shared by every pass that runs it; the training forward is
+  // the inference one unless the op does something else while training (dropout, maxpool).
+  const inference = model.nodes.map((node) => forwardKernel(node, false));
+  const training = model.nodes.map((node, i) => {
+    const k = forwardKernel(node, true);
+    return JSON.stringify(k.body) === JSON.stringify(inference[i].body) ? inference[i] : k;
+  });
+  const forwardPass = (kernels: KernelFn[], from = 0, to = L): KernelFn[] =>
+    model.nodes.slice(from, to).filter((n) => !n.op.aliasesInput).map((n) => kernels[n.index]);
 
   const passes: Pass[] = [
-    { name: 'forward', calls: forwardPass(false) },
-    { name: 'forwardTrain', calls: forwardPass(true) },
+    { name: 'forward', calls: forwardPass(inference) },
+    { name: 'forwardTrain', calls: forwardPass(training) },
   ];
 
   let target: string | undefined;
@@ -185,7 +192,7 @@ export function lower(model: Model, options: LowerOptions = {}): Program {
   }
 
   const blocks = model.blocks.map((blk) => {
-    passes.push({ name: `block_${blk.name}`, calls: forwardPass(false, blk.from, blk.to) });
+    passes.push({ name: `block_${blk.name}`, calls: forwardPass(inference, blk.from, blk.to) });
     return {
       name: blk.name,
       input: inputOf(blk.from),

@@ -434,171 +434,6 @@ function kernels(A, maxBatch) {
             }
         }
     }
-    // dense encoder.0 forward (training): [784] → [400]
-    function ft0(n) {
-        { // C[n×400] = relu(A·B), K = 784
-            const _M6 = n, _K6 = 784;
-            for (let _m6 = 0; _m6 < _M6; _m6++) {
-                const _a6 = o_x + _m6 * 784 + 0;
-                let _j6 = 0;
-                for (; _j6 + 4 <= 400; _j6 += 4) {
-                    const _b6_0 = o_p_encoder_0_weight + 0 + _j6 * 784, _b6_1 = o_p_encoder_0_weight + 0 + (_j6 + 1) * 784, _b6_2 = o_p_encoder_0_weight + 0 + (_j6 + 2) * 784, _b6_3 = o_p_encoder_0_weight + 0 + (_j6 + 3) * 784;
-                    let _s6_0 = A[o_p_encoder_0_bias + 0 + _j6], _s6_1 = A[o_p_encoder_0_bias + 0 + (_j6 + 1)], _s6_2 = A[o_p_encoder_0_bias + 0 + (_j6 + 2)], _s6_3 = A[o_p_encoder_0_bias + 0 + (_j6 + 3)];
-                    for (let _k6 = 0; _k6 < _K6; _k6++) {
-                        const _c6 = A[_a6 + _k6];
-                        _s6_0 += _c6 * A[_b6_0 + _k6];
-                        _s6_1 += _c6 * A[_b6_1 + _k6];
-                        _s6_2 += _c6 * A[_b6_2 + _k6];
-                        _s6_3 += _c6 * A[_b6_3 + _k6];
-                    }
-                    A[o_a1_encoder_1 + _m6 * 400 + _j6] = Math.max(_s6_0, 0);
-                    A[o_a1_encoder_1 + _m6 * 400 + (_j6 + 1)] = Math.max(_s6_1, 0);
-                    A[o_a1_encoder_1 + _m6 * 400 + (_j6 + 2)] = Math.max(_s6_2, 0);
-                    A[o_a1_encoder_1 + _m6 * 400 + (_j6 + 3)] = Math.max(_s6_3, 0);
-                }
-            }
-        }
-    }
-    // relu encoder.1 forward (training): [400] → [400]
-    function ft1(n) {
-    }
-    // dense encoder.2 forward (training): [400] → [300]
-    function ft2(n) {
-        { // C[n×300] = relu(A·B), K = 400
-            const _M7 = n, _K7 = 400;
-            for (let _m7 = 0; _m7 < _M7; _m7++) {
-                const _a7 = o_a1_encoder_1 + _m7 * 400 + 0;
-                let _j7 = 0;
-                for (; _j7 + 4 <= 300; _j7 += 4) {
-                    const _b7_0 = o_p_encoder_2_weight + 0 + _j7 * 400, _b7_1 = o_p_encoder_2_weight + 0 + (_j7 + 1) * 400, _b7_2 = o_p_encoder_2_weight + 0 + (_j7 + 2) * 400, _b7_3 = o_p_encoder_2_weight + 0 + (_j7 + 3) * 400;
-                    let _s7_0 = A[o_p_encoder_2_bias + 0 + _j7], _s7_1 = A[o_p_encoder_2_bias + 0 + (_j7 + 1)], _s7_2 = A[o_p_encoder_2_bias + 0 + (_j7 + 2)], _s7_3 = A[o_p_encoder_2_bias + 0 + (_j7 + 3)];
-                    for (let _k7 = 0; _k7 < _K7; _k7++) {
-                        const _c7 = A[_a7 + _k7];
-                        _s7_0 += _c7 * A[_b7_0 + _k7];
-                        _s7_1 += _c7 * A[_b7_1 + _k7];
-                        _s7_2 += _c7 * A[_b7_2 + _k7];
-                        _s7_3 += _c7 * A[_b7_3 + _k7];
-                    }
-                    A[o_a3_encoder_3 + _m7 * 300 + _j7] = Math.max(_s7_0, 0);
-                    A[o_a3_encoder_3 + _m7 * 300 + (_j7 + 1)] = Math.max(_s7_1, 0);
-                    A[o_a3_encoder_3 + _m7 * 300 + (_j7 + 2)] = Math.max(_s7_2, 0);
-                    A[o_a3_encoder_3 + _m7 * 300 + (_j7 + 3)] = Math.max(_s7_3, 0);
-                }
-            }
-        }
-    }
-    // relu encoder.3 forward (training): [300] → [300]
-    function ft3(n) {
-    }
-    // dense encoder.4 forward (training): [300] → [300]
-    function ft4(n) {
-        { // C[n×300] = relu(A·B), K = 300
-            const _M8 = n, _K8 = 300;
-            for (let _m8 = 0; _m8 < _M8; _m8++) {
-                const _a8 = o_a3_encoder_3 + _m8 * 300 + 0;
-                let _j8 = 0;
-                for (; _j8 + 4 <= 300; _j8 += 4) {
-                    const _b8_0 = o_p_encoder_4_weight + 0 + _j8 * 300, _b8_1 = o_p_encoder_4_weight + 0 + (_j8 + 1) * 300, _b8_2 = o_p_encoder_4_weight + 0 + (_j8 + 2) * 300, _b8_3 = o_p_encoder_4_weight + 0 + (_j8 + 3) * 300;
-                    let _s8_0 = A[o_p_encoder_4_bias + 0 + _j8], _s8_1 = A[o_p_encoder_4_bias + 0 + (_j8 + 1)], _s8_2 = A[o_p_encoder_4_bias + 0 + (_j8 + 2)], _s8_3 = A[o_p_encoder_4_bias + 0 + (_j8 + 3)];
-                    for (let _k8 = 0; _k8 < _K8; _k8++) {
-                        const _c8 = A[_a8 + _k8];
-                        _s8_0 += _c8 * A[_b8_0 + _k8];
-                        _s8_1 += _c8 * A[_b8_1 + _k8];
-                        _s8_2 += _c8 * A[_b8_2 + _k8];
-                        _s8_3 += _c8 * A[_b8_3 + _k8];
-                    }
-                    A[o_a5_encoder_5 + _m8 * 300 + _j8] = Math.max(_s8_0, 0);
-                    A[o_a5_encoder_5 + _m8 * 300 + (_j8 + 1)] = Math.max(_s8_1, 0);
-                    A[o_a5_encoder_5 + _m8 * 300 + (_j8 + 2)] = Math.max(_s8_2, 0);
-                    A[o_a5_encoder_5 + _m8 * 300 + (_j8 + 3)] = Math.max(_s8_3, 0);
-                }
-            }
-        }
-    }
-    // relu encoder.5 forward (training): [300] → [300]
-    function ft5(n) {
-    }
-    // dense decoder.0 forward (training): [300] → [300]
-    function ft6(n) {
-        { // C[n×300] = relu(A·B), K = 300
-            const _M9 = n, _K9 = 300;
-            for (let _m9 = 0; _m9 < _M9; _m9++) {
-                const _a9 = o_a5_encoder_5 + _m9 * 300 + 0;
-                let _j9 = 0;
-                for (; _j9 + 4 <= 300; _j9 += 4) {
-                    const _b9_0 = o_p_decoder_0_weight + 0 + _j9 * 300, _b9_1 = o_p_decoder_0_weight + 0 + (_j9 + 1) * 300, _b9_2 = o_p_decoder_0_weight + 0 + (_j9 + 2) * 300, _b9_3 = o_p_decoder_0_weight + 0 + (_j9 + 3) * 300;
-                    let _s9_0 = A[o_p_decoder_0_bias + 0 + _j9], _s9_1 = A[o_p_decoder_0_bias + 0 + (_j9 + 1)], _s9_2 = A[o_p_decoder_0_bias + 0 + (_j9 + 2)], _s9_3 = A[o_p_decoder_0_bias + 0 + (_j9 + 3)];
-                    for (let _k9 = 0; _k9 < _K9; _k9++) {
-                        const _c9 = A[_a9 + _k9];
-                        _s9_0 += _c9 * A[_b9_0 + _k9];
-                        _s9_1 += _c9 * A[_b9_1 + _k9];
-                        _s9_2 += _c9 * A[_b9_2 + _k9];
-                        _s9_3 += _c9 * A[_b9_3 + _k9];
-                    }
-                    A[o_a7_decoder_1 + _m9 * 300 + _j9] = Math.max(_s9_0, 0);
-                    A[o_a7_decoder_1 + _m9 * 300 + (_j9 + 1)] = Math.max(_s9_1, 0);
-                    A[o_a7_decoder_1 + _m9 * 300 + (_j9 + 2)] = Math.max(_s9_2, 0);
-                    A[o_a7_decoder_1 + _m9 * 300 + (_j9 + 3)] = Math.max(_s9_3, 0);
-                }
-            }
-        }
-    }
-    // relu decoder.1 forward (training): [300] → [300]
-    function ft7(n) {
-    }
-    // dense decoder.2 forward (training): [300] → [400]
-    function ft8(n) {
-        { // C[n×400] = relu(A·B), K = 300
-            const _M10 = n, _K10 = 300;
-            for (let _m10 = 0; _m10 < _M10; _m10++) {
-                const _a10 = o_a7_decoder_1 + _m10 * 300 + 0;
-                let _j10 = 0;
-                for (; _j10 + 4 <= 400; _j10 += 4) {
-                    const _b10_0 = o_p_decoder_2_weight + 0 + _j10 * 300, _b10_1 = o_p_decoder_2_weight + 0 + (_j10 + 1) * 300, _b10_2 = o_p_decoder_2_weight + 0 + (_j10 + 2) * 300, _b10_3 = o_p_decoder_2_weight + 0 + (_j10 + 3) * 300;
-                    let _s10_0 = A[o_p_decoder_2_bias + 0 + _j10], _s10_1 = A[o_p_decoder_2_bias + 0 + (_j10 + 1)], _s10_2 = A[o_p_decoder_2_bias + 0 + (_j10 + 2)], _s10_3 = A[o_p_decoder_2_bias + 0 + (_j10 + 3)];
-                    for (let _k10 = 0; _k10 < _K10; _k10++) {
-                        const _c10 = A[_a10 + _k10];
-                        _s10_0 += _c10 * A[_b10_0 + _k10];
-                        _s10_1 += _c10 * A[_b10_1 + _k10];
-                        _s10_2 += _c10 * A[_b10_2 + _k10];
-                        _s10_3 += _c10 * A[_b10_3 + _k10];
-                    }
-                    A[o_a9_decoder_3 + _m10 * 400 + _j10] = Math.max(_s10_0, 0);
-                    A[o_a9_decoder_3 + _m10 * 400 + (_j10 + 1)] = Math.max(_s10_1, 0);
-                    A[o_a9_decoder_3 + _m10 * 400 + (_j10 + 2)] = Math.max(_s10_2, 0);
-                    A[o_a9_decoder_3 + _m10 * 400 + (_j10 + 3)] = Math.max(_s10_3, 0);
-                }
-            }
-        }
-    }
-    // relu decoder.3 forward (training): [400] → [400]
-    function ft9(n) {
-    }
-    // dense decoder.4 forward (training): [400] → [784]
-    function ft10(n) {
-        { // C[n×784] = A·B, K = 400
-            const _M11 = n, _K11 = 400;
-            for (let _m11 = 0; _m11 < _M11; _m11++) {
-                const _a11 = o_a9_decoder_3 + _m11 * 400 + 0;
-                let _j11 = 0;
-                for (; _j11 + 4 <= 784; _j11 += 4) {
-                    const _b11_0 = o_p_decoder_4_weight + 0 + _j11 * 400, _b11_1 = o_p_decoder_4_weight + 0 + (_j11 + 1) * 400, _b11_2 = o_p_decoder_4_weight + 0 + (_j11 + 2) * 400, _b11_3 = o_p_decoder_4_weight + 0 + (_j11 + 3) * 400;
-                    let _s11_0 = A[o_p_decoder_4_bias + 0 + _j11], _s11_1 = A[o_p_decoder_4_bias + 0 + (_j11 + 1)], _s11_2 = A[o_p_decoder_4_bias + 0 + (_j11 + 2)], _s11_3 = A[o_p_decoder_4_bias + 0 + (_j11 + 3)];
-                    for (let _k11 = 0; _k11 < _K11; _k11++) {
-                        const _c11 = A[_a11 + _k11];
-                        _s11_0 += _c11 * A[_b11_0 + _k11];
-                        _s11_1 += _c11 * A[_b11_1 + _k11];
-                        _s11_2 += _c11 * A[_b11_2 + _k11];
-                        _s11_3 += _c11 * A[_b11_3 + _k11];
-                    }
-                    A[o_a10_decoder_4 + _m11 * 784 + _j11] = _s11_0;
-                    A[o_a10_decoder_4 + _m11 * 784 + (_j11 + 1)] = _s11_1;
-                    A[o_a10_decoder_4 + _m11 * 784 + (_j11 + 2)] = _s11_2;
-                    A[o_a10_decoder_4 + _m11 * 784 + (_j11 + 3)] = _s11_3;
-                }
-            }
-        }
-    }
     // mse loss and its gradient
     function loss(n) {
         let total = 0;
@@ -613,50 +448,50 @@ function kernels(A, maxBatch) {
     // dense decoder.4 backward
     function b10(n) {
         { // C[784×400] = A·B, K = n
-            const _M12 = 784, _K12 = n;
-            let _m12 = 0;
-            for (; _m12 + 4 <= _M12; _m12 += 4) {
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    R[0 + _j12] = 0;
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    R[400 + _j12] = 0;
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    R[800 + _j12] = 0;
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    R[1200 + _j12] = 0;
-                for (let _k12 = 0; _k12 < _K12; _k12++) {
-                    const _a12_0 = A[o_d_a10_decoder_4 + _m12 + _k12 * 784], _a12_1 = A[o_d_a10_decoder_4 + (_m12 + 1) + _k12 * 784], _a12_2 = A[o_d_a10_decoder_4 + (_m12 + 2) + _k12 * 784], _a12_3 = A[o_d_a10_decoder_4 + (_m12 + 3) + _k12 * 784];
-                    const _b12 = o_a9_decoder_3 + _k12 * 400 + 0;
-                    for (let _j12 = 0; _j12 < 400; _j12++) {
-                        const _c12 = A[_b12 + _j12];
-                        R[0 + _j12] += _a12_0 * _c12;
-                        R[400 + _j12] += _a12_1 * _c12;
-                        R[800 + _j12] += _a12_2 * _c12;
-                        R[1200 + _j12] += _a12_3 * _c12;
+            const _M6 = 784, _K6 = n;
+            let _m6 = 0;
+            for (; _m6 + 4 <= _M6; _m6 += 4) {
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    R[0 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    R[400 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    R[800 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    R[1200 + _j6] = 0;
+                for (let _k6 = 0; _k6 < _K6; _k6++) {
+                    const _a6_0 = A[o_d_a10_decoder_4 + _m6 + _k6 * 784], _a6_1 = A[o_d_a10_decoder_4 + (_m6 + 1) + _k6 * 784], _a6_2 = A[o_d_a10_decoder_4 + (_m6 + 2) + _k6 * 784], _a6_3 = A[o_d_a10_decoder_4 + (_m6 + 3) + _k6 * 784];
+                    const _b6 = o_a9_decoder_3 + _k6 * 400 + 0;
+                    for (let _j6 = 0; _j6 < 400; _j6++) {
+                        const _c6 = A[_b6 + _j6];
+                        R[0 + _j6] += _a6_0 * _c6;
+                        R[400 + _j6] += _a6_1 * _c6;
+                        R[800 + _j6] += _a6_2 * _c6;
+                        R[1200 + _j6] += _a6_3 * _c6;
                     }
                 }
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    A[o_g_decoder_4_weight + _m12 * 400 + _j12] = R[0 + _j12];
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    A[o_g_decoder_4_weight + (_m12 + 1) * 400 + _j12] = R[400 + _j12];
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    A[o_g_decoder_4_weight + (_m12 + 2) * 400 + _j12] = R[800 + _j12];
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    A[o_g_decoder_4_weight + (_m12 + 3) * 400 + _j12] = R[1200 + _j12];
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    A[o_g_decoder_4_weight + _m6 * 400 + _j6] = R[0 + _j6];
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    A[o_g_decoder_4_weight + (_m6 + 1) * 400 + _j6] = R[400 + _j6];
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    A[o_g_decoder_4_weight + (_m6 + 2) * 400 + _j6] = R[800 + _j6];
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    A[o_g_decoder_4_weight + (_m6 + 3) * 400 + _j6] = R[1200 + _j6];
             }
-            for (; _m12 < _M12; _m12++) {
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    R[0 + _j12] = 0;
-                for (let _k12 = 0; _k12 < _K12; _k12++) {
-                    const _a12_0 = A[o_d_a10_decoder_4 + _m12 + _k12 * 784];
-                    const _b12 = o_a9_decoder_3 + _k12 * 400 + 0;
-                    for (let _j12 = 0; _j12 < 400; _j12++) {
-                        const _c12 = A[_b12 + _j12];
-                        R[0 + _j12] += _a12_0 * _c12;
+            for (; _m6 < _M6; _m6++) {
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    R[0 + _j6] = 0;
+                for (let _k6 = 0; _k6 < _K6; _k6++) {
+                    const _a6_0 = A[o_d_a10_decoder_4 + _m6 + _k6 * 784];
+                    const _b6 = o_a9_decoder_3 + _k6 * 400 + 0;
+                    for (let _j6 = 0; _j6 < 400; _j6++) {
+                        const _c6 = A[_b6 + _j6];
+                        R[0 + _j6] += _a6_0 * _c6;
                     }
                 }
-                for (let _j12 = 0; _j12 < 400; _j12++)
-                    A[o_g_decoder_4_weight + _m12 * 400 + _j12] = R[0 + _j12];
+                for (let _j6 = 0; _j6 < 400; _j6++)
+                    A[o_g_decoder_4_weight + _m6 * 400 + _j6] = R[0 + _j6];
             }
         }
         for (let o = 0; o < 784; o++) {
@@ -667,50 +502,50 @@ function kernels(A, maxBatch) {
             A[o_g_decoder_4_bias + o] = acc;
         }
         { // C[n×400] = A·B, K = 784
-            const _M13 = n, _K13 = 784;
-            let _m13 = 0;
-            for (; _m13 + 4 <= _M13; _m13 += 4) {
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    R[0 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    R[400 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    R[800 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    R[1200 + _j13] = 0;
-                for (let _k13 = 0; _k13 < _K13; _k13++) {
-                    const _a13_0 = A[o_d_a10_decoder_4 + _m13 * 784 + _k13], _a13_1 = A[o_d_a10_decoder_4 + (_m13 + 1) * 784 + _k13], _a13_2 = A[o_d_a10_decoder_4 + (_m13 + 2) * 784 + _k13], _a13_3 = A[o_d_a10_decoder_4 + (_m13 + 3) * 784 + _k13];
-                    const _b13 = o_p_decoder_4_weight + _k13 * 400 + 0;
-                    for (let _j13 = 0; _j13 < 400; _j13++) {
-                        const _c13 = A[_b13 + _j13];
-                        R[0 + _j13] += _a13_0 * _c13;
-                        R[400 + _j13] += _a13_1 * _c13;
-                        R[800 + _j13] += _a13_2 * _c13;
-                        R[1200 + _j13] += _a13_3 * _c13;
+            const _M7 = n, _K7 = 784;
+            let _m7 = 0;
+            for (; _m7 + 4 <= _M7; _m7 += 4) {
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    R[0 + _j7] = 0;
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    R[400 + _j7] = 0;
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    R[800 + _j7] = 0;
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    R[1200 + _j7] = 0;
+                for (let _k7 = 0; _k7 < _K7; _k7++) {
+                    const _a7_0 = A[o_d_a10_decoder_4 + _m7 * 784 + _k7], _a7_1 = A[o_d_a10_decoder_4 + (_m7 + 1) * 784 + _k7], _a7_2 = A[o_d_a10_decoder_4 + (_m7 + 2) * 784 + _k7], _a7_3 = A[o_d_a10_decoder_4 + (_m7 + 3) * 784 + _k7];
+                    const _b7 = o_p_decoder_4_weight + _k7 * 400 + 0;
+                    for (let _j7 = 0; _j7 < 400; _j7++) {
+                        const _c7 = A[_b7 + _j7];
+                        R[0 + _j7] += _a7_0 * _c7;
+                        R[400 + _j7] += _a7_1 * _c7;
+                        R[800 + _j7] += _a7_2 * _c7;
+                        R[1200 + _j7] += _a7_3 * _c7;
                     }
                 }
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    A[o_d_a9_decoder_3 + _m13 * 400 + _j13] = R[0 + _j13];
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    A[o_d_a9_decoder_3 + (_m13 + 1) * 400 + _j13] = R[400 + _j13];
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    A[o_d_a9_decoder_3 + (_m13 + 2) * 400 + _j13] = R[800 + _j13];
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    A[o_d_a9_decoder_3 + (_m13 + 3) * 400 + _j13] = R[1200 + _j13];
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    A[o_d_a9_decoder_3 + _m7 * 400 + _j7] = R[0 + _j7];
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    A[o_d_a9_decoder_3 + (_m7 + 1) * 400 + _j7] = R[400 + _j7];
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    A[o_d_a9_decoder_3 + (_m7 + 2) * 400 + _j7] = R[800 + _j7];
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    A[o_d_a9_decoder_3 + (_m7 + 3) * 400 + _j7] = R[1200 + _j7];
             }
-            for (; _m13 < _M13; _m13++) {
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    R[0 + _j13] = 0;
-                for (let _k13 = 0; _k13 < _K13; _k13++) {
-                    const _a13_0 = A[o_d_a10_decoder_4 + _m13 * 784 + _k13];
-                    const _b13 = o_p_decoder_4_weight + _k13 * 400 + 0;
-                    for (let _j13 = 0; _j13 < 400; _j13++) {
-                        const _c13 = A[_b13 + _j13];
-                        R[0 + _j13] += _a13_0 * _c13;
+            for (; _m7 < _M7; _m7++) {
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    R[0 + _j7] = 0;
+                for (let _k7 = 0; _k7 < _K7; _k7++) {
+                    const _a7_0 = A[o_d_a10_decoder_4 + _m7 * 784 + _k7];
+                    const _b7 = o_p_decoder_4_weight + _k7 * 400 + 0;
+                    for (let _j7 = 0; _j7 < 400; _j7++) {
+                        const _c7 = A[_b7 + _j7];
+                        R[0 + _j7] += _a7_0 * _c7;
                     }
                 }
-                for (let _j13 = 0; _j13 < 400; _j13++)
-                    A[o_d_a9_decoder_3 + _m13 * 400 + _j13] = R[0 + _j13];
+                for (let _j7 = 0; _j7 < 400; _j7++)
+                    A[o_d_a9_decoder_3 + _m7 * 400 + _j7] = R[0 + _j7];
             }
         }
     }
@@ -723,50 +558,50 @@ function kernels(A, maxBatch) {
     // dense decoder.2 backward
     function b8(n) {
         { // C[400×300] = A·B, K = n
-            const _M14 = 400, _K14 = n;
-            let _m14 = 0;
-            for (; _m14 + 4 <= _M14; _m14 += 4) {
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    R[0 + _j14] = 0;
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    R[300 + _j14] = 0;
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    R[600 + _j14] = 0;
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    R[900 + _j14] = 0;
-                for (let _k14 = 0; _k14 < _K14; _k14++) {
-                    const _a14_0 = A[o_d_a8_decoder_2 + _m14 + _k14 * 400], _a14_1 = A[o_d_a8_decoder_2 + (_m14 + 1) + _k14 * 400], _a14_2 = A[o_d_a8_decoder_2 + (_m14 + 2) + _k14 * 400], _a14_3 = A[o_d_a8_decoder_2 + (_m14 + 3) + _k14 * 400];
-                    const _b14 = o_a7_decoder_1 + _k14 * 300 + 0;
-                    for (let _j14 = 0; _j14 < 300; _j14++) {
-                        const _c14 = A[_b14 + _j14];
-                        R[0 + _j14] += _a14_0 * _c14;
-                        R[300 + _j14] += _a14_1 * _c14;
-                        R[600 + _j14] += _a14_2 * _c14;
-                        R[900 + _j14] += _a14_3 * _c14;
+            const _M8 = 400, _K8 = n;
+            let _m8 = 0;
+            for (; _m8 + 4 <= _M8; _m8 += 4) {
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    R[0 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    R[300 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    R[600 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    R[900 + _j8] = 0;
+                for (let _k8 = 0; _k8 < _K8; _k8++) {
+                    const _a8_0 = A[o_d_a8_decoder_2 + _m8 + _k8 * 400], _a8_1 = A[o_d_a8_decoder_2 + (_m8 + 1) + _k8 * 400], _a8_2 = A[o_d_a8_decoder_2 + (_m8 + 2) + _k8 * 400], _a8_3 = A[o_d_a8_decoder_2 + (_m8 + 3) + _k8 * 400];
+                    const _b8 = o_a7_decoder_1 + _k8 * 300 + 0;
+                    for (let _j8 = 0; _j8 < 300; _j8++) {
+                        const _c8 = A[_b8 + _j8];
+                        R[0 + _j8] += _a8_0 * _c8;
+                        R[300 + _j8] += _a8_1 * _c8;
+                        R[600 + _j8] += _a8_2 * _c8;
+                        R[900 + _j8] += _a8_3 * _c8;
                     }
                 }
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    A[o_g_decoder_2_weight + _m14 * 300 + _j14] = R[0 + _j14];
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    A[o_g_decoder_2_weight + (_m14 + 1) * 300 + _j14] = R[300 + _j14];
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    A[o_g_decoder_2_weight + (_m14 + 2) * 300 + _j14] = R[600 + _j14];
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    A[o_g_decoder_2_weight + (_m14 + 3) * 300 + _j14] = R[900 + _j14];
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    A[o_g_decoder_2_weight + _m8 * 300 + _j8] = R[0 + _j8];
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    A[o_g_decoder_2_weight + (_m8 + 1) * 300 + _j8] = R[300 + _j8];
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    A[o_g_decoder_2_weight + (_m8 + 2) * 300 + _j8] = R[600 + _j8];
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    A[o_g_decoder_2_weight + (_m8 + 3) * 300 + _j8] = R[900 + _j8];
             }
-            for (; _m14 < _M14; _m14++) {
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    R[0 + _j14] = 0;
-                for (let _k14 = 0; _k14 < _K14; _k14++) {
-                    const _a14_0 = A[o_d_a8_decoder_2 + _m14 + _k14 * 400];
-                    const _b14 = o_a7_decoder_1 + _k14 * 300 + 0;
-                    for (let _j14 = 0; _j14 < 300; _j14++) {
-                        const _c14 = A[_b14 + _j14];
-                        R[0 + _j14] += _a14_0 * _c14;
+            for (; _m8 < _M8; _m8++) {
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    R[0 + _j8] = 0;
+                for (let _k8 = 0; _k8 < _K8; _k8++) {
+                    const _a8_0 = A[o_d_a8_decoder_2 + _m8 + _k8 * 400];
+                    const _b8 = o_a7_decoder_1 + _k8 * 300 + 0;
+                    for (let _j8 = 0; _j8 < 300; _j8++) {
+                        const _c8 = A[_b8 + _j8];
+                        R[0 + _j8] += _a8_0 * _c8;
                     }
                 }
-                for (let _j14 = 0; _j14 < 300; _j14++)
-                    A[o_g_decoder_2_weight + _m14 * 300 + _j14] = R[0 + _j14];
+                for (let _j8 = 0; _j8 < 300; _j8++)
+                    A[o_g_decoder_2_weight + _m8 * 300 + _j8] = R[0 + _j8];
             }
         }
         for (let o = 0; o < 400; o++) {
@@ -777,50 +612,50 @@ function kernels(A, maxBatch) {
             A[o_g_decoder_2_bias + o] = acc;
         }
         { // C[n×300] = A·B, K = 400
-            const _M15 = n, _K15 = 400;
-            let _m15 = 0;
-            for (; _m15 + 4 <= _M15; _m15 += 4) {
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    R[0 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    R[300 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    R[600 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    R[900 + _j15] = 0;
-                for (let _k15 = 0; _k15 < _K15; _k15++) {
-                    const _a15_0 = A[o_d_a8_decoder_2 + _m15 * 400 + _k15], _a15_1 = A[o_d_a8_decoder_2 + (_m15 + 1) * 400 + _k15], _a15_2 = A[o_d_a8_decoder_2 + (_m15 + 2) * 400 + _k15], _a15_3 = A[o_d_a8_decoder_2 + (_m15 + 3) * 400 + _k15];
-                    const _b15 = o_p_decoder_2_weight + _k15 * 300 + 0;
-                    for (let _j15 = 0; _j15 < 300; _j15++) {
-                        const _c15 = A[_b15 + _j15];
-                        R[0 + _j15] += _a15_0 * _c15;
-                        R[300 + _j15] += _a15_1 * _c15;
-                        R[600 + _j15] += _a15_2 * _c15;
-                        R[900 + _j15] += _a15_3 * _c15;
+            const _M9 = n, _K9 = 400;
+            let _m9 = 0;
+            for (; _m9 + 4 <= _M9; _m9 += 4) {
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    R[0 + _j9] = 0;
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    R[300 + _j9] = 0;
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    R[600 + _j9] = 0;
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    R[900 + _j9] = 0;
+                for (let _k9 = 0; _k9 < _K9; _k9++) {
+                    const _a9_0 = A[o_d_a8_decoder_2 + _m9 * 400 + _k9], _a9_1 = A[o_d_a8_decoder_2 + (_m9 + 1) * 400 + _k9], _a9_2 = A[o_d_a8_decoder_2 + (_m9 + 2) * 400 + _k9], _a9_3 = A[o_d_a8_decoder_2 + (_m9 + 3) * 400 + _k9];
+                    const _b9 = o_p_decoder_2_weight + _k9 * 300 + 0;
+                    for (let _j9 = 0; _j9 < 300; _j9++) {
+                        const _c9 = A[_b9 + _j9];
+                        R[0 + _j9] += _a9_0 * _c9;
+                        R[300 + _j9] += _a9_1 * _c9;
+                        R[600 + _j9] += _a9_2 * _c9;
+                        R[900 + _j9] += _a9_3 * _c9;
                     }
                 }
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    A[o_d_a7_decoder_1 + _m15 * 300 + _j15] = R[0 + _j15];
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    A[o_d_a7_decoder_1 + (_m15 + 1) * 300 + _j15] = R[300 + _j15];
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    A[o_d_a7_decoder_1 + (_m15 + 2) * 300 + _j15] = R[600 + _j15];
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    A[o_d_a7_decoder_1 + (_m15 + 3) * 300 + _j15] = R[900 + _j15];
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    A[o_d_a7_decoder_1 + _m9 * 300 + _j9] = R[0 + _j9];
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    A[o_d_a7_decoder_1 + (_m9 + 1) * 300 + _j9] = R[300 + _j9];
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    A[o_d_a7_decoder_1 + (_m9 + 2) * 300 + _j9] = R[600 + _j9];
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    A[o_d_a7_decoder_1 + (_m9 + 3) * 300 + _j9] = R[900 + _j9];
             }
-            for (; _m15 < _M15; _m15++) {
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    R[0 + _j15] = 0;
-                for (let _k15 = 0; _k15 < _K15; _k15++) {
-                    const _a15_0 = A[o_d_a8_decoder_2 + _m15 * 400 + _k15];
-                    const _b15 = o_p_decoder_2_weight + _k15 * 300 + 0;
-                    for (let _j15 = 0; _j15 < 300; _j15++) {
-                        const _c15 = A[_b15 + _j15];
-                        R[0 + _j15] += _a15_0 * _c15;
+            for (; _m9 < _M9; _m9++) {
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    R[0 + _j9] = 0;
+                for (let _k9 = 0; _k9 < _K9; _k9++) {
+                    const _a9_0 = A[o_d_a8_decoder_2 + _m9 * 400 + _k9];
+                    const _b9 = o_p_decoder_2_weight + _k9 * 300 + 0;
+                    for (let _j9 = 0; _j9 < 300; _j9++) {
+                        const _c9 = A[_b9 + _j9];
+                        R[0 + _j9] += _a9_0 * _c9;
                     }
                 }
-                for (let _j15 = 0; _j15 < 300; _j15++)
-                    A[o_d_a7_decoder_1 + _m15 * 300 + _j15] = R[0 + _j15];
+                for (let _j9 = 0; _j9 < 300; _j9++)
+                    A[o_d_a7_decoder_1 + _m9 * 300 + _j9] = R[0 + _j9];
             }
         }
     }
@@ -833,50 +668,50 @@ function kernels(A, maxBatch) {
     // dense decoder.0 backward
     function b6(n) {
         { // C[300×300] = A·B, K = n
-            const _M16 = 300, _K16 = n;
-            let _m16 = 0;
-            for (; _m16 + 4 <= _M16; _m16 += 4) {
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    R[0 + _j16] = 0;
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    R[300 + _j16] = 0;
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    R[600 + _j16] = 0;
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    R[900 + _j16] = 0;
-                for (let _k16 = 0; _k16 < _K16; _k16++) {
-                    const _a16_0 = A[o_d_a6_decoder_0 + _m16 + _k16 * 300], _a16_1 = A[o_d_a6_decoder_0 + (_m16 + 1) + _k16 * 300], _a16_2 = A[o_d_a6_decoder_0 + (_m16 + 2) + _k16 * 300], _a16_3 = A[o_d_a6_decoder_0 + (_m16 + 3) + _k16 * 300];
-                    const _b16 = o_a5_encoder_5 + _k16 * 300 + 0;
-                    for (let _j16 = 0; _j16 < 300; _j16++) {
-                        const _c16 = A[_b16 + _j16];
-                        R[0 + _j16] += _a16_0 * _c16;
-                        R[300 + _j16] += _a16_1 * _c16;
-                        R[600 + _j16] += _a16_2 * _c16;
-                        R[900 + _j16] += _a16_3 * _c16;
+            const _M10 = 300, _K10 = n;
+            let _m10 = 0;
+            for (; _m10 + 4 <= _M10; _m10 += 4) {
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    R[0 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    R[300 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    R[600 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    R[900 + _j10] = 0;
+                for (let _k10 = 0; _k10 < _K10; _k10++) {
+                    const _a10_0 = A[o_d_a6_decoder_0 + _m10 + _k10 * 300], _a10_1 = A[o_d_a6_decoder_0 + (_m10 + 1) + _k10 * 300], _a10_2 = A[o_d_a6_decoder_0 + (_m10 + 2) + _k10 * 300], _a10_3 = A[o_d_a6_decoder_0 + (_m10 + 3) + _k10 * 300];
+                    const _b10 = o_a5_encoder_5 + _k10 * 300 + 0;
+                    for (let _j10 = 0; _j10 < 300; _j10++) {
+                        const _c10 = A[_b10 + _j10];
+                        R[0 + _j10] += _a10_0 * _c10;
+                        R[300 + _j10] += _a10_1 * _c10;
+                        R[600 + _j10] += _a10_2 * _c10;
+                        R[900 + _j10] += _a10_3 * _c10;
                     }
                 }
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    A[o_g_decoder_0_weight + _m16 * 300 + _j16] = R[0 + _j16];
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    A[o_g_decoder_0_weight + (_m16 + 1) * 300 + _j16] = R[300 + _j16];
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    A[o_g_decoder_0_weight + (_m16 + 2) * 300 + _j16] = R[600 + _j16];
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    A[o_g_decoder_0_weight + (_m16 + 3) * 300 + _j16] = R[900 + _j16];
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    A[o_g_decoder_0_weight + _m10 * 300 + _j10] = R[0 + _j10];
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    A[o_g_decoder_0_weight + (_m10 + 1) * 300 + _j10] = R[300 + _j10];
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    A[o_g_decoder_0_weight + (_m10 + 2) * 300 + _j10] = R[600 + _j10];
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    A[o_g_decoder_0_weight + (_m10 + 3) * 300 + _j10] = R[900 + _j10];
             }
-            for (; _m16 < _M16; _m16++) {
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    R[0 + _j16] = 0;
-                for (let _k16 = 0; _k16 < _K16; _k16++) {
-                    const _a16_0 = A[o_d_a6_decoder_0 + _m16 + _k16 * 300];
-                    const _b16 = o_a5_encoder_5 + _k16 * 300 + 0;
-                    for (let _j16 = 0; _j16 < 300; _j16++) {
-                        const _c16 = A[_b16 + _j16];
-                        R[0 + _j16] += _a16_0 * _c16;
+            for (; _m10 < _M10; _m10++) {
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    R[0 + _j10] = 0;
+                for (let _k10 = 0; _k10 < _K10; _k10++) {
+                    const _a10_0 = A[o_d_a6_decoder_0 + _m10 + _k10 * 300];
+                    const _b10 = o_a5_encoder_5 + _k10 * 300 + 0;
+                    for (let _j10 = 0; _j10 < 300; _j10++) {
+                        const _c10 = A[_b10 + _j10];
+                        R[0 + _j10] += _a10_0 * _c10;
                     }
                 }
-                for (let _j16 = 0; _j16 < 300; _j16++)
-                    A[o_g_decoder_0_weight + _m16 * 300 + _j16] = R[0 + _j16];
+                for (let _j10 = 0; _j10 < 300; _j10++)
+                    A[o_g_decoder_0_weight + _m10 * 300 + _j10] = R[0 + _j10];
             }
         }
         for (let o = 0; o < 300; o++) {
@@ -887,50 +722,50 @@ function kernels(A, maxBatch) {
             A[o_g_decoder_0_bias + o] = acc;
         }
         { // C[n×300] = A·B, K = 300
-            const _M17 = n, _K17 = 300;
-            let _m17 = 0;
-            for (; _m17 + 4 <= _M17; _m17 += 4) {
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    R[0 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    R[300 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    R[600 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    R[900 + _j17] = 0;
-                for (let _k17 = 0; _k17 < _K17; _k17++) {
-                    const _a17_0 = A[o_d_a6_decoder_0 + _m17 * 300 + _k17], _a17_1 = A[o_d_a6_decoder_0 + (_m17 + 1) * 300 + _k17], _a17_2 = A[o_d_a6_decoder_0 + (_m17 + 2) * 300 + _k17], _a17_3 = A[o_d_a6_decoder_0 + (_m17 + 3) * 300 + _k17];
-                    const _b17 = o_p_decoder_0_weight + _k17 * 300 + 0;
-                    for (let _j17 = 0; _j17 < 300; _j17++) {
-                        const _c17 = A[_b17 + _j17];
-                        R[0 + _j17] += _a17_0 * _c17;
-                        R[300 + _j17] += _a17_1 * _c17;
-                        R[600 + _j17] += _a17_2 * _c17;
-                        R[900 + _j17] += _a17_3 * _c17;
+            const _M11 = n, _K11 = 300;
+            let _m11 = 0;
+            for (; _m11 + 4 <= _M11; _m11 += 4) {
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    R[0 + _j11] = 0;
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    R[300 + _j11] = 0;
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    R[600 + _j11] = 0;
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    R[900 + _j11] = 0;
+                for (let _k11 = 0; _k11 < _K11; _k11++) {
+                    const _a11_0 = A[o_d_a6_decoder_0 + _m11 * 300 + _k11], _a11_1 = A[o_d_a6_decoder_0 + (_m11 + 1) * 300 + _k11], _a11_2 = A[o_d_a6_decoder_0 + (_m11 + 2) * 300 + _k11], _a11_3 = A[o_d_a6_decoder_0 + (_m11 + 3) * 300 + _k11];
+                    const _b11 = o_p_decoder_0_weight + _k11 * 300 + 0;
+                    for (let _j11 = 0; _j11 < 300; _j11++) {
+                        const _c11 = A[_b11 + _j11];
+                        R[0 + _j11] += _a11_0 * _c11;
+                        R[300 + _j11] += _a11_1 * _c11;
+                        R[600 + _j11] += _a11_2 * _c11;
+                        R[900 + _j11] += _a11_3 * _c11;
                     }
                 }
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    A[o_d_a5_encoder_5 + _m17 * 300 + _j17] = R[0 + _j17];
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    A[o_d_a5_encoder_5 + (_m17 + 1) * 300 + _j17] = R[300 + _j17];
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    A[o_d_a5_encoder_5 + (_m17 + 2) * 300 + _j17] = R[600 + _j17];
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    A[o_d_a5_encoder_5 + (_m17 + 3) * 300 + _j17] = R[900 + _j17];
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    A[o_d_a5_encoder_5 + _m11 * 300 + _j11] = R[0 + _j11];
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    A[o_d_a5_encoder_5 + (_m11 + 1) * 300 + _j11] = R[300 + _j11];
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    A[o_d_a5_encoder_5 + (_m11 + 2) * 300 + _j11] = R[600 + _j11];
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    A[o_d_a5_encoder_5 + (_m11 + 3) * 300 + _j11] = R[900 + _j11];
             }
-            for (; _m17 < _M17; _m17++) {
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    R[0 + _j17] = 0;
-                for (let _k17 = 0; _k17 < _K17; _k17++) {
-                    const _a17_0 = A[o_d_a6_decoder_0 + _m17 * 300 + _k17];
-                    const _b17 = o_p_decoder_0_weight + _k17 * 300 + 0;
-                    for (let _j17 = 0; _j17 < 300; _j17++) {
-                        const _c17 = A[_b17 + _j17];
-                        R[0 + _j17] += _a17_0 * _c17;
+            for (; _m11 < _M11; _m11++) {
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    R[0 + _j11] = 0;
+                for (let _k11 = 0; _k11 < _K11; _k11++) {
+                    const _a11_0 = A[o_d_a6_decoder_0 + _m11 * 300 + _k11];
+                    const _b11 = o_p_decoder_0_weight + _k11 * 300 + 0;
+                    for (let _j11 = 0; _j11 < 300; _j11++) {
+                        const _c11 = A[_b11 + _j11];
+                        R[0 + _j11] += _a11_0 * _c11;
                     }
                 }
-                for (let _j17 = 0; _j17 < 300; _j17++)
-                    A[o_d_a5_encoder_5 + _m17 * 300 + _j17] = R[0 + _j17];
+                for (let _j11 = 0; _j11 < 300; _j11++)
+                    A[o_d_a5_encoder_5 + _m11 * 300 + _j11] = R[0 + _j11];
             }
         }
     }
@@ -943,50 +778,50 @@ function kernels(A, maxBatch) {
     // dense encoder.4 backward
     function b4(n) {
         { // C[300×300] = A·B, K = n
-            const _M18 = 300, _K18 = n;
-            let _m18 = 0;
-            for (; _m18 + 4 <= _M18; _m18 += 4) {
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    R[0 + _j18] = 0;
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    R[300 + _j18] = 0;
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    R[600 + _j18] = 0;
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    R[900 + _j18] = 0;
-                for (let _k18 = 0; _k18 < _K18; _k18++) {
-                    const _a18_0 = A[o_d_a4_encoder_4 + _m18 + _k18 * 300], _a18_1 = A[o_d_a4_encoder_4 + (_m18 + 1) + _k18 * 300], _a18_2 = A[o_d_a4_encoder_4 + (_m18 + 2) + _k18 * 300], _a18_3 = A[o_d_a4_encoder_4 + (_m18 + 3) + _k18 * 300];
-                    const _b18 = o_a3_encoder_3 + _k18 * 300 + 0;
-                    for (let _j18 = 0; _j18 < 300; _j18++) {
-                        const _c18 = A[_b18 + _j18];
-                        R[0 + _j18] += _a18_0 * _c18;
-                        R[300 + _j18] += _a18_1 * _c18;
-                        R[600 + _j18] += _a18_2 * _c18;
-                        R[900 + _j18] += _a18_3 * _c18;
+            const _M12 = 300, _K12 = n;
+            let _m12 = 0;
+            for (; _m12 + 4 <= _M12; _m12 += 4) {
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    R[0 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    R[300 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    R[600 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    R[900 + _j12] = 0;
+                for (let _k12 = 0; _k12 < _K12; _k12++) {
+                    const _a12_0 = A[o_d_a4_encoder_4 + _m12 + _k12 * 300], _a12_1 = A[o_d_a4_encoder_4 + (_m12 + 1) + _k12 * 300], _a12_2 = A[o_d_a4_encoder_4 + (_m12 + 2) + _k12 * 300], _a12_3 = A[o_d_a4_encoder_4 + (_m12 + 3) + _k12 * 300];
+                    const _b12 = o_a3_encoder_3 + _k12 * 300 + 0;
+                    for (let _j12 = 0; _j12 < 300; _j12++) {
+                        const _c12 = A[_b12 + _j12];
+                        R[0 + _j12] += _a12_0 * _c12;
+                        R[300 + _j12] += _a12_1 * _c12;
+                        R[600 + _j12] += _a12_2 * _c12;
+                        R[900 + _j12] += _a12_3 * _c12;
                     }
                 }
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    A[o_g_encoder_4_weight + _m18 * 300 + _j18] = R[0 + _j18];
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    A[o_g_encoder_4_weight + (_m18 + 1) * 300 + _j18] = R[300 + _j18];
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    A[o_g_encoder_4_weight + (_m18 + 2) * 300 + _j18] = R[600 + _j18];
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    A[o_g_encoder_4_weight + (_m18 + 3) * 300 + _j18] = R[900 + _j18];
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    A[o_g_encoder_4_weight + _m12 * 300 + _j12] = R[0 + _j12];
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    A[o_g_encoder_4_weight + (_m12 + 1) * 300 + _j12] = R[300 + _j12];
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    A[o_g_encoder_4_weight + (_m12 + 2) * 300 + _j12] = R[600 + _j12];
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    A[o_g_encoder_4_weight + (_m12 + 3) * 300 + _j12] = R[900 + _j12];
             }
-            for (; _m18 < _M18; _m18++) {
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    R[0 + _j18] = 0;
-                for (let _k18 = 0; _k18 < _K18; _k18++) {
-                    const _a18_0 = A[o_d_a4_encoder_4 + _m18 + _k18 * 300];
-                    const _b18 = o_a3_encoder_3 + _k18 * 300 + 0;
-                    for (let _j18 = 0; _j18 < 300; _j18++) {
-                        const _c18 = A[_b18 + _j18];
-                        R[0 + _j18] += _a18_0 * _c18;
+            for (; _m12 < _M12; _m12++) {
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    R[0 + _j12] = 0;
+                for (let _k12 = 0; _k12 < _K12; _k12++) {
+                    const _a12_0 = A[o_d_a4_encoder_4 + _m12 + _k12 * 300];
+                    const _b12 = o_a3_encoder_3 + _k12 * 300 + 0;
+                    for (let _j12 = 0; _j12 < 300; _j12++) {
+                        const _c12 = A[_b12 + _j12];
+                        R[0 + _j12] += _a12_0 * _c12;
                     }
                 }
-                for (let _j18 = 0; _j18 < 300; _j18++)
-                    A[o_g_encoder_4_weight + _m18 * 300 + _j18] = R[0 + _j18];
+                for (let _j12 = 0; _j12 < 300; _j12++)
+                    A[o_g_encoder_4_weight + _m12 * 300 + _j12] = R[0 + _j12];
             }
         }
         for (let o = 0; o < 300; o++) {
@@ -997,50 +832,50 @@ function kernels(A, maxBatch) {
             A[o_g_encoder_4_bias + o] = acc;
         }
         { // C[n×300] = A·B, K = 300
-            const _M19 = n, _K19 = 300;
-            let _m19 = 0;
-            for (; _m19 + 4 <= _M19; _m19 += 4) {
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    R[0 + _j19] = 0;
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    R[300 + _j19] = 0;
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    R[600 + _j19] = 0;
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    R[900 + _j19] = 0;
-                for (let _k19 = 0; _k19 < _K19; _k19++) {
-                    const _a19_0 = A[o_d_a4_encoder_4 + _m19 * 300 + _k19], _a19_1 = A[o_d_a4_encoder_4 + (_m19 + 1) * 300 + _k19], _a19_2 = A[o_d_a4_encoder_4 + (_m19 + 2) * 300 + _k19], _a19_3 = A[o_d_a4_encoder_4 + (_m19 + 3) * 300 + _k19];
-                    const _b19 = o_p_encoder_4_weight + _k19 * 300 + 0;
-                    for (let _j19 = 0; _j19 < 300; _j19++) {
-                        const _c19 = A[_b19 + _j19];
-                        R[0 + _j19] += _a19_0 * _c19;
-                        R[300 + _j19] += _a19_1 * _c19;
-                        R[600 + _j19] += _a19_2 * _c19;
-                        R[900 + _j19] += _a19_3 * _c19;
+            const _M13 = n, _K13 = 300;
+            let _m13 = 0;
+            for (; _m13 + 4 <= _M13; _m13 += 4) {
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    R[0 + _j13] = 0;
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    R[300 + _j13] = 0;
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    R[600 + _j13] = 0;
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    R[900 + _j13] = 0;
+                for (let _k13 = 0; _k13 < _K13; _k13++) {
+                    const _a13_0 = A[o_d_a4_encoder_4 + _m13 * 300 + _k13], _a13_1 = A[o_d_a4_encoder_4 + (_m13 + 1) * 300 + _k13], _a13_2 = A[o_d_a4_encoder_4 + (_m13 + 2) * 300 + _k13], _a13_3 = A[o_d_a4_encoder_4 + (_m13 + 3) * 300 + _k13];
+                    const _b13 = o_p_encoder_4_weight + _k13 * 300 + 0;
+                    for (let _j13 = 0; _j13 < 300; _j13++) {
+                        const _c13 = A[_b13 + _j13];
+                        R[0 + _j13] += _a13_0 * _c13;
+                        R[300 + _j13] += _a13_1 * _c13;
+                        R[600 + _j13] += _a13_2 * _c13;
+                        R[900 + _j13] += _a13_3 * _c13;
                     }
                 }
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    A[o_d_a3_encoder_3 + _m19 * 300 + _j19] = R[0 + _j19];
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    A[o_d_a3_encoder_3 + (_m19 + 1) * 300 + _j19] = R[300 + _j19];
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    A[o_d_a3_encoder_3 + (_m19 + 2) * 300 + _j19] = R[600 + _j19];
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    A[o_d_a3_encoder_3 + (_m19 + 3) * 300 + _j19] = R[900 + _j19];
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    A[o_d_a3_encoder_3 + _m13 * 300 + _j13] = R[0 + _j13];
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    A[o_d_a3_encoder_3 + (_m13 + 1) * 300 + _j13] = R[300 + _j13];
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    A[o_d_a3_encoder_3 + (_m13 + 2) * 300 + _j13] = R[600 + _j13];
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    A[o_d_a3_encoder_3 + (_m13 + 3) * 300 + _j13] = R[900 + _j13];
             }
-            for (; _m19 < _M19; _m19++) {
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    R[0 + _j19] = 0;
-                for (let _k19 = 0; _k19 < _K19; _k19++) {
-                    const _a19_0 = A[o_d_a4_encoder_4 + _m19 * 300 + _k19];
-                    const _b19 = o_p_encoder_4_weight + _k19 * 300 + 0;
-                    for (let _j19 = 0; _j19 < 300; _j19++) {
-                        const _c19 = A[_b19 + _j19];
-                        R[0 + _j19] += _a19_0 * _c19;
+            for (; _m13 < _M13; _m13++) {
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    R[0 + _j13] = 0;
+                for (let _k13 = 0; _k13 < _K13; _k13++) {
+                    const _a13_0 = A[o_d_a4_encoder_4 + _m13 * 300 + _k13];
+                    const _b13 = o_p_encoder_4_weight + _k13 * 300 + 0;
+                    for (let _j13 = 0; _j13 < 300; _j13++) {
+                        const _c13 = A[_b13 + _j13];
+                        R[0 + _j13] += _a13_0 * _c13;
                     }
                 }
-                for (let _j19 = 0; _j19 < 300; _j19++)
-                    A[o_d_a3_encoder_3 + _m19 * 300 + _j19] = R[0 + _j19];
+                for (let _j13 = 0; _j13 < 300; _j13++)
+                    A[o_d_a3_encoder_3 + _m13 * 300 + _j13] = R[0 + _j13];
             }
         }
     }
@@ -1053,50 +888,50 @@ function kernels(A, maxBatch) {
     // dense encoder.2 backward
     function b2(n) {
         { // C[300×400] = A·B, K = n
-            const _M20 = 300, _K20 = n;
-            let _m20 = 0;
-            for (; _m20 + 4 <= _M20; _m20 += 4) {
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    R[0 + _j20] = 0;
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    R[400 + _j20] = 0;
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    R[800 + _j20] = 0;
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    R[1200 + _j20] = 0;
-                for (let _k20 = 0; _k20 < _K20; _k20++) {
-                    const _a20_0 = A[o_d_a2_encoder_2 + _m20 + _k20 * 300], _a20_1 = A[o_d_a2_encoder_2 + (_m20 + 1) + _k20 * 300], _a20_2 = A[o_d_a2_encoder_2 + (_m20 + 2) + _k20 * 300], _a20_3 = A[o_d_a2_encoder_2 + (_m20 + 3) + _k20 * 300];
-                    const _b20 = o_a1_encoder_1 + _k20 * 400 + 0;
-                    for (let _j20 = 0; _j20 < 400; _j20++) {
-                        const _c20 = A[_b20 + _j20];
-                        R[0 + _j20] += _a20_0 * _c20;
-                        R[400 + _j20] += _a20_1 * _c20;
-                        R[800 + _j20] += _a20_2 * _c20;
-                        R[1200 + _j20] += _a20_3 * _c20;
+            const _M14 = 300, _K14 = n;
+            let _m14 = 0;
+            for (; _m14 + 4 <= _M14; _m14 += 4) {
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    R[0 + _j14] = 0;
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    R[400 + _j14] = 0;
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    R[800 + _j14] = 0;
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    R[1200 + _j14] = 0;
+                for (let _k14 = 0; _k14 < _K14; _k14++) {
+                    const _a14_0 = A[o_d_a2_encoder_2 + _m14 + _k14 * 300], _a14_1 = A[o_d_a2_encoder_2 + (_m14 + 1) + _k14 * 300], _a14_2 = A[o_d_a2_encoder_2 + (_m14 + 2) + _k14 * 300], _a14_3 = A[o_d_a2_encoder_2 + (_m14 + 3) + _k14 * 300];
+                    const _b14 = o_a1_encoder_1 + _k14 * 400 + 0;
+                    for (let _j14 = 0; _j14 < 400; _j14++) {
+                        const _c14 = A[_b14 + _j14];
+                        R[0 + _j14] += _a14_0 * _c14;
+                        R[400 + _j14] += _a14_1 * _c14;
+                        R[800 + _j14] += _a14_2 * _c14;
+                        R[1200 + _j14] += _a14_3 * _c14;
                     }
                 }
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    A[o_g_encoder_2_weight + _m20 * 400 + _j20] = R[0 + _j20];
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    A[o_g_encoder_2_weight + (_m20 + 1) * 400 + _j20] = R[400 + _j20];
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    A[o_g_encoder_2_weight + (_m20 + 2) * 400 + _j20] = R[800 + _j20];
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    A[o_g_encoder_2_weight + (_m20 + 3) * 400 + _j20] = R[1200 + _j20];
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    A[o_g_encoder_2_weight + _m14 * 400 + _j14] = R[0 + _j14];
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    A[o_g_encoder_2_weight + (_m14 + 1) * 400 + _j14] = R[400 + _j14];
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    A[o_g_encoder_2_weight + (_m14 + 2) * 400 + _j14] = R[800 + _j14];
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    A[o_g_encoder_2_weight + (_m14 + 3) * 400 + _j14] = R[1200 + _j14];
             }
-            for (; _m20 < _M20; _m20++) {
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    R[0 + _j20] = 0;
-                for (let _k20 = 0; _k20 < _K20; _k20++) {
-                    const _a20_0 = A[o_d_a2_encoder_2 + _m20 + _k20 * 300];
-                    const _b20 = o_a1_encoder_1 + _k20 * 400 + 0;
-                    for (let _j20 = 0; _j20 < 400; _j20++) {
-                        const _c20 = A[_b20 + _j20];
-                        R[0 + _j20] += _a20_0 * _c20;
+            for (; _m14 < _M14; _m14++) {
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    R[0 + _j14] = 0;
+                for (let _k14 = 0; _k14 < _K14; _k14++) {
+                    const _a14_0 = A[o_d_a2_encoder_2 + _m14 + _k14 * 300];
+                    const _b14 = o_a1_encoder_1 + _k14 * 400 + 0;
+                    for (let _j14 = 0; _j14 < 400; _j14++) {
+                        const _c14 = A[_b14 + _j14];
+                        R[0 + _j14] += _a14_0 * _c14;
                     }
                 }
-                for (let _j20 = 0; _j20 < 400; _j20++)
-                    A[o_g_encoder_2_weight + _m20 * 400 + _j20] = R[0 + _j20];
+                for (let _j14 = 0; _j14 < 400; _j14++)
+                    A[o_g_encoder_2_weight + _m14 * 400 + _j14] = R[0 + _j14];
             }
         }
         for (let o = 0; o < 300; o++) {
@@ -1107,50 +942,50 @@ function kernels(A, maxBatch) {
             A[o_g_encoder_2_bias + o] = acc;
         }
         { // C[n×400] = A·B, K = 300
-            const _M21 = n, _K21 = 300;
-            let _m21 = 0;
-            for (; _m21 + 4 <= _M21; _m21 += 4) {
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    R[0 + _j21] = 0;
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    R[400 + _j21] = 0;
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    R[800 + _j21] = 0;
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    R[1200 + _j21] = 0;
-                for (let _k21 = 0; _k21 < _K21; _k21++) {
-                    const _a21_0 = A[o_d_a2_encoder_2 + _m21 * 300 + _k21], _a21_1 = A[o_d_a2_encoder_2 + (_m21 + 1) * 300 + _k21], _a21_2 = A[o_d_a2_encoder_2 + (_m21 + 2) * 300 + _k21], _a21_3 = A[o_d_a2_encoder_2 + (_m21 + 3) * 300 + _k21];
-                    const _b21 = o_p_encoder_2_weight + _k21 * 400 + 0;
-                    for (let _j21 = 0; _j21 < 400; _j21++) {
-                        const _c21 = A[_b21 + _j21];
-                        R[0 + _j21] += _a21_0 * _c21;
-                        R[400 + _j21] += _a21_1 * _c21;
-                        R[800 + _j21] += _a21_2 * _c21;
-                        R[1200 + _j21] += _a21_3 * _c21;
+            const _M15 = n, _K15 = 300;
+            let _m15 = 0;
+            for (; _m15 + 4 <= _M15; _m15 += 4) {
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    R[0 + _j15] = 0;
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    R[400 + _j15] = 0;
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    R[800 + _j15] = 0;
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    R[1200 + _j15] = 0;
+                for (let _k15 = 0; _k15 < _K15; _k15++) {
+                    const _a15_0 = A[o_d_a2_encoder_2 + _m15 * 300 + _k15], _a15_1 = A[o_d_a2_encoder_2 + (_m15 + 1) * 300 + _k15], _a15_2 = A[o_d_a2_encoder_2 + (_m15 + 2) * 300 + _k15], _a15_3 = A[o_d_a2_encoder_2 + (_m15 + 3) * 300 + _k15];
+                    const _b15 = o_p_encoder_2_weight + _k15 * 400 + 0;
+                    for (let _j15 = 0; _j15 < 400; _j15++) {
+                        const _c15 = A[_b15 + _j15];
+                        R[0 + _j15] += _a15_0 * _c15;
+                        R[400 + _j15] += _a15_1 * _c15;
+                        R[800 + _j15] += _a15_2 * _c15;
+                        R[1200 + _j15] += _a15_3 * _c15;
                     }
                 }
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    A[o_d_a1_encoder_1 + _m21 * 400 + _j21] = R[0 + _j21];
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    A[o_d_a1_encoder_1 + (_m21 + 1) * 400 + _j21] = R[400 + _j21];
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    A[o_d_a1_encoder_1 + (_m21 + 2) * 400 + _j21] = R[800 + _j21];
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    A[o_d_a1_encoder_1 + (_m21 + 3) * 400 + _j21] = R[1200 + _j21];
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    A[o_d_a1_encoder_1 + _m15 * 400 + _j15] = R[0 + _j15];
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    A[o_d_a1_encoder_1 + (_m15 + 1) * 400 + _j15] = R[400 + _j15];
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    A[o_d_a1_encoder_1 + (_m15 + 2) * 400 + _j15] = R[800 + _j15];
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    A[o_d_a1_encoder_1 + (_m15 + 3) * 400 + _j15] = R[1200 + _j15];
             }
-            for (; _m21 < _M21; _m21++) {
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    R[0 + _j21] = 0;
-                for (let _k21 = 0; _k21 < _K21; _k21++) {
-                    const _a21_0 = A[o_d_a2_encoder_2 + _m21 * 300 + _k21];
-                    const _b21 = o_p_encoder_2_weight + _k21 * 400 + 0;
-                    for (let _j21 = 0; _j21 < 400; _j21++) {
-                        const _c21 = A[_b21 + _j21];
-                        R[0 + _j21] += _a21_0 * _c21;
+            for (; _m15 < _M15; _m15++) {
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    R[0 + _j15] = 0;
+                for (let _k15 = 0; _k15 < _K15; _k15++) {
+                    const _a15_0 = A[o_d_a2_encoder_2 + _m15 * 300 + _k15];
+                    const _b15 = o_p_encoder_2_weight + _k15 * 400 + 0;
+                    for (let _j15 = 0; _j15 < 400; _j15++) {
+                        const _c15 = A[_b15 + _j15];
+                        R[0 + _j15] += _a15_0 * _c15;
                     }
                 }
-                for (let _j21 = 0; _j21 < 400; _j21++)
-                    A[o_d_a1_encoder_1 + _m21 * 400 + _j21] = R[0 + _j21];
+                for (let _j15 = 0; _j15 < 400; _j15++)
+                    A[o_d_a1_encoder_1 + _m15 * 400 + _j15] = R[0 + _j15];
             }
         }
     }
@@ -1163,50 +998,50 @@ function kernels(A, maxBatch) {
     // dense encoder.0 backward
     function b0(n) {
         { // C[400×784] = A·B, K = n
-            const _M22 = 400, _K22 = n;
-            let _m22 = 0;
-            for (; _m22 + 4 <= _M22; _m22 += 4) {
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    R[0 + _j22] = 0;
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    R[784 + _j22] = 0;
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    R[1568 + _j22] = 0;
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    R[2352 + _j22] = 0;
-                for (let _k22 = 0; _k22 < _K22; _k22++) {
-                    const _a22_0 = A[o_d_a0_encoder_0 + _m22 + _k22 * 400], _a22_1 = A[o_d_a0_encoder_0 + (_m22 + 1) + _k22 * 400], _a22_2 = A[o_d_a0_encoder_0 + (_m22 + 2) + _k22 * 400], _a22_3 = A[o_d_a0_encoder_0 + (_m22 + 3) + _k22 * 400];
-                    const _b22 = o_x + _k22 * 784 + 0;
-                    for (let _j22 = 0; _j22 < 784; _j22++) {
-                        const _c22 = A[_b22 + _j22];
-                        R[0 + _j22] += _a22_0 * _c22;
-                        R[784 + _j22] += _a22_1 * _c22;
-                        R[1568 + _j22] += _a22_2 * _c22;
-                        R[2352 + _j22] += _a22_3 * _c22;
+            const _M16 = 400, _K16 = n;
+            let _m16 = 0;
+            for (; _m16 + 4 <= _M16; _m16 += 4) {
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    R[0 + _j16] = 0;
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    R[784 + _j16] = 0;
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    R[1568 + _j16] = 0;
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    R[2352 + _j16] = 0;
+                for (let _k16 = 0; _k16 < _K16; _k16++) {
+                    const _a16_0 = A[o_d_a0_encoder_0 + _m16 + _k16 * 400], _a16_1 = A[o_d_a0_encoder_0 + (_m16 + 1) + _k16 * 400], _a16_2 = A[o_d_a0_encoder_0 + (_m16 + 2) + _k16 * 400], _a16_3 = A[o_d_a0_encoder_0 + (_m16 + 3) + _k16 * 400];
+                    const _b16 = o_x + _k16 * 784 + 0;
+                    for (let _j16 = 0; _j16 < 784; _j16++) {
+                        const _c16 = A[_b16 + _j16];
+                        R[0 + _j16] += _a16_0 * _c16;
+                        R[784 + _j16] += _a16_1 * _c16;
+                        R[1568 + _j16] += _a16_2 * _c16;
+                        R[2352 + _j16] += _a16_3 * _c16;
                     }
                 }
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    A[o_g_encoder_0_weight + _m22 * 784 + _j22] = R[0 + _j22];
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    A[o_g_encoder_0_weight + (_m22 + 1) * 784 + _j22] = R[784 + _j22];
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    A[o_g_encoder_0_weight + (_m22 + 2) * 784 + _j22] = R[1568 + _j22];
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    A[o_g_encoder_0_weight + (_m22 + 3) * 784 + _j22] = R[2352 + _j22];
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    A[o_g_encoder_0_weight + _m16 * 784 + _j16] = R[0 + _j16];
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    A[o_g_encoder_0_weight + (_m16 + 1) * 784 + _j16] = R[784 + _j16];
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    A[o_g_encoder_0_weight + (_m16 + 2) * 784 + _j16] = R[1568 + _j16];
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    A[o_g_encoder_0_weight + (_m16 + 3) * 784 + _j16] = R[2352 + _j16];
             }
-            for (; _m22 < _M22; _m22++) {
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    R[0 + _j22] = 0;
-                for (let _k22 = 0; _k22 < _K22; _k22++) {
-                    const _a22_0 = A[o_d_a0_encoder_0 + _m22 + _k22 * 400];
-                    const _b22 = o_x + _k22 * 784 + 0;
-                    for (let _j22 = 0; _j22 < 784; _j22++) {
-                        const _c22 = A[_b22 + _j22];
-                        R[0 + _j22] += _a22_0 * _c22;
+            for (; _m16 < _M16; _m16++) {
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    R[0 + _j16] = 0;
+                for (let _k16 = 0; _k16 < _K16; _k16++) {
+                    const _a16_0 = A[o_d_a0_encoder_0 + _m16 + _k16 * 400];
+                    const _b16 = o_x + _k16 * 784 + 0;
+                    for (let _j16 = 0; _j16 < 784; _j16++) {
+                        const _c16 = A[_b16 + _j16];
+                        R[0 + _j16] += _a16_0 * _c16;
                     }
                 }
-                for (let _j22 = 0; _j22 < 784; _j22++)
-                    A[o_g_encoder_0_weight + _m22 * 784 + _j22] = R[0 + _j22];
+                for (let _j16 = 0; _j16 < 784; _j16++)
+                    A[o_g_encoder_0_weight + _m16 * 784 + _j16] = R[0 + _j16];
             }
         }
         for (let o = 0; o < 400; o++) {
@@ -1232,17 +1067,17 @@ function kernels(A, maxBatch) {
             f10(n);
         },
         forwardTrain(n) {
-            ft0(n);
-            ft1(n);
-            ft2(n);
-            ft3(n);
-            ft4(n);
-            ft5(n);
-            ft6(n);
-            ft7(n);
-            ft8(n);
-            ft9(n);
-            ft10(n);
+            f0(n);
+            f1(n);
+            f2(n);
+            f3(n);
+            f4(n);
+            f5(n);
+            f6(n);
+            f7(n);
+            f8(n);
+            f9(n);
+            f10(n);
         },
         backward(n) {
             loss(n);

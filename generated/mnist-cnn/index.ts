@@ -581,136 +581,6 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
     }
   }
 
-  // conv2d 'conv1' forward (training): [1,28,28] → [32,28,28]
-  function ft0(n: number): void {
-    for (let s = 0; s < n; s++) {
-      for (let c = 0; c < 1; c++) {
-        for (let j = 0; j < 28; j++) {
-          A[o_s0_col + (((c * 9) * 784) + j)] = 0;
-        }
-        for (let oh = 1; oh < 28; oh++) {
-          for (let ow = 0; ow < 1; ow++) {
-            A[o_s0_col + ((((c * 9) * 784) + (oh * 28)) + ow)] = 0;
-          }
-          for (let ow1 = 1; ow1 < 28; ow1++) {
-            A[o_s0_col + ((((c * 9) * 784) + (oh * 28)) + ow1)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh + (-1)) * 28)) + (ow1 + (-1)))];
-          }
-        }
-        for (let j1 = 0; j1 < 28; j1++) {
-          A[o_s0_col + ((((c * 9) + 1) * 784) + j1)] = 0;
-        }
-        for (let oh1 = 1; oh1 < 28; oh1++) {
-          for (let ow2 = 0; ow2 < 28; ow2++) {
-            A[o_s0_col + (((((c * 9) + 1) * 784) + (oh1 * 28)) + ow2)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh1 + (-1)) * 28)) + ow2)];
-          }
-        }
-        for (let j2 = 0; j2 < 28; j2++) {
-          A[o_s0_col + ((((c * 9) + 2) * 784) + j2)] = 0;
-        }
-        for (let oh2 = 1; oh2 < 28; oh2++) {
-          for (let ow3 = 0; ow3 < 27; ow3++) {
-            A[o_s0_col + (((((c * 9) + 2) * 784) + (oh2 * 28)) + ow3)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh2 + (-1)) * 28)) + (ow3 + 1))];
-          }
-          for (let ow4 = 27; ow4 < 28; ow4++) {
-            A[o_s0_col + (((((c * 9) + 2) * 784) + (oh2 * 28)) + ow4)] = 0;
-          }
-        }
-        for (let oh3 = 0; oh3 < 28; oh3++) {
-          for (let ow5 = 0; ow5 < 1; ow5++) {
-            A[o_s0_col + (((((c * 9) + 3) * 784) + (oh3 * 28)) + ow5)] = 0;
-          }
-          for (let ow6 = 1; ow6 < 28; ow6++) {
-            A[o_s0_col + (((((c * 9) + 3) * 784) + (oh3 * 28)) + ow6)] = A[o_x + ((((s * 784) + (c * 784)) + (oh3 * 28)) + (ow6 + (-1)))];
-          }
-        }
-        for (let oh4 = 0; oh4 < 28; oh4++) {
-          for (let ow7 = 0; ow7 < 28; ow7++) {
-            A[o_s0_col + (((((c * 9) + 4) * 784) + (oh4 * 28)) + ow7)] = A[o_x + ((((s * 784) + (c * 784)) + (oh4 * 28)) + ow7)];
-          }
-        }
-        for (let oh5 = 0; oh5 < 28; oh5++) {
-          for (let ow8 = 0; ow8 < 27; ow8++) {
-            A[o_s0_col + (((((c * 9) + 5) * 784) + (oh5 * 28)) + ow8)] = A[o_x + ((((s * 784) + (c * 784)) + (oh5 * 28)) + (ow8 + 1))];
-          }
-          for (let ow9 = 27; ow9 < 28; ow9++) {
-            A[o_s0_col + (((((c * 9) + 5) * 784) + (oh5 * 28)) + ow9)] = 0;
-          }
-        }
-        for (let j3 = 756; j3 < 784; j3++) {
-          A[o_s0_col + ((((c * 9) + 6) * 784) + j3)] = 0;
-        }
-        for (let oh6 = 0; oh6 < 27; oh6++) {
-          for (let ow10 = 0; ow10 < 1; ow10++) {
-            A[o_s0_col + (((((c * 9) + 6) * 784) + (oh6 * 28)) + ow10)] = 0;
-          }
-          for (let ow11 = 1; ow11 < 28; ow11++) {
-            A[o_s0_col + (((((c * 9) + 6) * 784) + (oh6 * 28)) + ow11)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh6 + 1) * 28)) + (ow11 + (-1)))];
-          }
-        }
-        for (let j4 = 756; j4 < 784; j4++) {
-          A[o_s0_col + ((((c * 9) + 7) * 784) + j4)] = 0;
-        }
-        for (let oh7 = 0; oh7 < 27; oh7++) {
-          for (let ow12 = 0; ow12 < 28; ow12++) {
-            A[o_s0_col + (((((c * 9) + 7) * 784) + (oh7 * 28)) + ow12)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh7 + 1) * 28)) + ow12)];
-          }
-        }
-        for (let j5 = 756; j5 < 784; j5++) {
-          A[o_s0_col + ((((c * 9) + 8) * 784) + j5)] = 0;
-        }
-        for (let oh8 = 0; oh8 < 27; oh8++) {
-          for (let ow13 = 0; ow13 < 27; ow13++) {
-            A[o_s0_col + (((((c * 9) + 8) * 784) + (oh8 * 28)) + ow13)] = A[o_x + ((((s * 784) + (c * 784)) + ((oh8 + 1) * 28)) + (ow13 + 1))];
-          }
-          for (let ow14 = 27; ow14 < 28; ow14++) {
-            A[o_s0_col + (((((c * 9) + 8) * 784) + (oh8 * 28)) + ow14)] = 0;
-          }
-        }
-      }
-      { // C[32×784] = relu(A·B), K = 9
-        const _M4 = 32, _K4 = 9;
-        let _m4 = 0;
-        for (; _m4 + 4 <= _M4; _m4 += 4) {
-          for (let _j4 = 0; _j4 < 784; _j4++) R[0 + _j4] = A[o_p_conv1_bias + 0 + _m4];
-          for (let _j4 = 0; _j4 < 784; _j4++) R[784 + _j4] = A[o_p_conv1_bias + 0 + (_m4 + 1)];
-          for (let _j4 = 0; _j4 < 784; _j4++) R[1568 + _j4] = A[o_p_conv1_bias + 0 + (_m4 + 2)];
-          for (let _j4 = 0; _j4 < 784; _j4++) R[2352 + _j4] = A[o_p_conv1_bias + 0 + (_m4 + 3)];
-          for (let _k4 = 0; _k4 < _K4; _k4++) {
-            const _a4_0 = A[o_p_conv1_weight + _m4 * 9 + _k4], _a4_1 = A[o_p_conv1_weight + (_m4 + 1) * 9 + _k4], _a4_2 = A[o_p_conv1_weight + (_m4 + 2) * 9 + _k4], _a4_3 = A[o_p_conv1_weight + (_m4 + 3) * 9 + _k4];
-            const _b4 = o_s0_col + _k4 * 784 + 0;
-            for (let _j4 = 0; _j4 < 784; _j4++) {
-              const _c4 = A[_b4 + _j4];
-              R[0 + _j4] += _a4_0 * _c4;
-              R[784 + _j4] += _a4_1 * _c4;
-              R[1568 + _j4] += _a4_2 * _c4;
-              R[2352 + _j4] += _a4_3 * _c4;
-            }
-          }
-          for (let _j4 = 0; _j4 < 784; _j4++) A[o_a1_layers_1 + (s * 25088) + _m4 * 784 + _j4] = Math.max(R[0 + _j4], 0);
-          for (let _j4 = 0; _j4 < 784; _j4++) A[o_a1_layers_1 + (s * 25088) + (_m4 + 1) * 784 + _j4] = Math.max(R[784 + _j4], 0);
-          for (let _j4 = 0; _j4 < 784; _j4++) A[o_a1_layers_1 + (s * 25088) + (_m4 + 2) * 784 + _j4] = Math.max(R[1568 + _j4], 0);
-          for (let _j4 = 0; _j4 < 784; _j4++) A[o_a1_layers_1 + (s * 25088) + (_m4 + 3) * 784 + _j4] = Math.max(R[2352 + _j4], 0);
-        }
-        for (; _m4 < _M4; _m4++) {
-          for (let _j4 = 0; _j4 < 784; _j4++) R[0 + _j4] = A[o_p_conv1_bias + 0 + _m4];
-          for (let _k4 = 0; _k4 < _K4; _k4++) {
-            const _a4_0 = A[o_p_conv1_weight + _m4 * 9 + _k4];
-            const _b4 = o_s0_col + _k4 * 784 + 0;
-            for (let _j4 = 0; _j4 < 784; _j4++) {
-              const _c4 = A[_b4 + _j4];
-              R[0 + _j4] += _a4_0 * _c4;
-            }
-          }
-          for (let _j4 = 0; _j4 < 784; _j4++) A[o_a1_layers_1 + (s * 25088) + _m4 * 784 + _j4] = Math.max(R[0 + _j4], 0);
-        }
-      }
-    }
-  }
-
-  // relu layers.1 forward (training): [32,28,28] → [32,28,28]
-  function ft1(n: number): void {
-  }
-
   // maxpool2d layers.2 forward (training): [32,28,28] → [32,14,14]
   function ft2(n: number): void {
     for (let s = 0; s < n; s++) {
@@ -743,136 +613,6 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
         }
       }
     }
-  }
-
-  // conv2d 'conv2' forward (training): [32,14,14] → [64,14,14]
-  function ft3(n: number): void {
-    for (let s = 0; s < n; s++) {
-      for (let c = 0; c < 32; c++) {
-        for (let j = 0; j < 14; j++) {
-          A[o_s3_col + (((c * 9) * 196) + j)] = 0;
-        }
-        for (let oh = 1; oh < 14; oh++) {
-          for (let ow = 0; ow < 1; ow++) {
-            A[o_s3_col + ((((c * 9) * 196) + (oh * 14)) + ow)] = 0;
-          }
-          for (let ow1 = 1; ow1 < 14; ow1++) {
-            A[o_s3_col + ((((c * 9) * 196) + (oh * 14)) + ow1)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh + (-1)) * 14)) + (ow1 + (-1)))];
-          }
-        }
-        for (let j1 = 0; j1 < 14; j1++) {
-          A[o_s3_col + ((((c * 9) + 1) * 196) + j1)] = 0;
-        }
-        for (let oh1 = 1; oh1 < 14; oh1++) {
-          for (let ow2 = 0; ow2 < 14; ow2++) {
-            A[o_s3_col + (((((c * 9) + 1) * 196) + (oh1 * 14)) + ow2)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh1 + (-1)) * 14)) + ow2)];
-          }
-        }
-        for (let j2 = 0; j2 < 14; j2++) {
-          A[o_s3_col + ((((c * 9) + 2) * 196) + j2)] = 0;
-        }
-        for (let oh2 = 1; oh2 < 14; oh2++) {
-          for (let ow3 = 0; ow3 < 13; ow3++) {
-            A[o_s3_col + (((((c * 9) + 2) * 196) + (oh2 * 14)) + ow3)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh2 + (-1)) * 14)) + (ow3 + 1))];
-          }
-          for (let ow4 = 13; ow4 < 14; ow4++) {
-            A[o_s3_col + (((((c * 9) + 2) * 196) + (oh2 * 14)) + ow4)] = 0;
-          }
-        }
-        for (let oh3 = 0; oh3 < 14; oh3++) {
-          for (let ow5 = 0; ow5 < 1; ow5++) {
-            A[o_s3_col + (((((c * 9) + 3) * 196) + (oh3 * 14)) + ow5)] = 0;
-          }
-          for (let ow6 = 1; ow6 < 14; ow6++) {
-            A[o_s3_col + (((((c * 9) + 3) * 196) + (oh3 * 14)) + ow6)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + (oh3 * 14)) + (ow6 + (-1)))];
-          }
-        }
-        for (let oh4 = 0; oh4 < 14; oh4++) {
-          for (let ow7 = 0; ow7 < 14; ow7++) {
-            A[o_s3_col + (((((c * 9) + 4) * 196) + (oh4 * 14)) + ow7)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + (oh4 * 14)) + ow7)];
-          }
-        }
-        for (let oh5 = 0; oh5 < 14; oh5++) {
-          for (let ow8 = 0; ow8 < 13; ow8++) {
-            A[o_s3_col + (((((c * 9) + 5) * 196) + (oh5 * 14)) + ow8)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + (oh5 * 14)) + (ow8 + 1))];
-          }
-          for (let ow9 = 13; ow9 < 14; ow9++) {
-            A[o_s3_col + (((((c * 9) + 5) * 196) + (oh5 * 14)) + ow9)] = 0;
-          }
-        }
-        for (let j3 = 182; j3 < 196; j3++) {
-          A[o_s3_col + ((((c * 9) + 6) * 196) + j3)] = 0;
-        }
-        for (let oh6 = 0; oh6 < 13; oh6++) {
-          for (let ow10 = 0; ow10 < 1; ow10++) {
-            A[o_s3_col + (((((c * 9) + 6) * 196) + (oh6 * 14)) + ow10)] = 0;
-          }
-          for (let ow11 = 1; ow11 < 14; ow11++) {
-            A[o_s3_col + (((((c * 9) + 6) * 196) + (oh6 * 14)) + ow11)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh6 + 1) * 14)) + (ow11 + (-1)))];
-          }
-        }
-        for (let j4 = 182; j4 < 196; j4++) {
-          A[o_s3_col + ((((c * 9) + 7) * 196) + j4)] = 0;
-        }
-        for (let oh7 = 0; oh7 < 13; oh7++) {
-          for (let ow12 = 0; ow12 < 14; ow12++) {
-            A[o_s3_col + (((((c * 9) + 7) * 196) + (oh7 * 14)) + ow12)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh7 + 1) * 14)) + ow12)];
-          }
-        }
-        for (let j5 = 182; j5 < 196; j5++) {
-          A[o_s3_col + ((((c * 9) + 8) * 196) + j5)] = 0;
-        }
-        for (let oh8 = 0; oh8 < 13; oh8++) {
-          for (let ow13 = 0; ow13 < 13; ow13++) {
-            A[o_s3_col + (((((c * 9) + 8) * 196) + (oh8 * 14)) + ow13)] = A[o_a2_layers_2 + ((((s * 6272) + (c * 196)) + ((oh8 + 1) * 14)) + (ow13 + 1))];
-          }
-          for (let ow14 = 13; ow14 < 14; ow14++) {
-            A[o_s3_col + (((((c * 9) + 8) * 196) + (oh8 * 14)) + ow14)] = 0;
-          }
-        }
-      }
-      { // C[64×196] = relu(A·B), K = 288
-        const _M5 = 64, _K5 = 288;
-        let _m5 = 0;
-        for (; _m5 + 4 <= _M5; _m5 += 4) {
-          for (let _j5 = 0; _j5 < 196; _j5++) R[0 + _j5] = A[o_p_conv2_bias + 0 + _m5];
-          for (let _j5 = 0; _j5 < 196; _j5++) R[196 + _j5] = A[o_p_conv2_bias + 0 + (_m5 + 1)];
-          for (let _j5 = 0; _j5 < 196; _j5++) R[392 + _j5] = A[o_p_conv2_bias + 0 + (_m5 + 2)];
-          for (let _j5 = 0; _j5 < 196; _j5++) R[588 + _j5] = A[o_p_conv2_bias + 0 + (_m5 + 3)];
-          for (let _k5 = 0; _k5 < _K5; _k5++) {
-            const _a5_0 = A[o_p_conv2_weight + _m5 * 288 + _k5], _a5_1 = A[o_p_conv2_weight + (_m5 + 1) * 288 + _k5], _a5_2 = A[o_p_conv2_weight + (_m5 + 2) * 288 + _k5], _a5_3 = A[o_p_conv2_weight + (_m5 + 3) * 288 + _k5];
-            const _b5 = o_s3_col + _k5 * 196 + 0;
-            for (let _j5 = 0; _j5 < 196; _j5++) {
-              const _c5 = A[_b5 + _j5];
-              R[0 + _j5] += _a5_0 * _c5;
-              R[196 + _j5] += _a5_1 * _c5;
-              R[392 + _j5] += _a5_2 * _c5;
-              R[588 + _j5] += _a5_3 * _c5;
-            }
-          }
-          for (let _j5 = 0; _j5 < 196; _j5++) A[o_a4_layers_4 + (s * 12544) + _m5 * 196 + _j5] = Math.max(R[0 + _j5], 0);
-          for (let _j5 = 0; _j5 < 196; _j5++) A[o_a4_layers_4 + (s * 12544) + (_m5 + 1) * 196 + _j5] = Math.max(R[196 + _j5], 0);
-          for (let _j5 = 0; _j5 < 196; _j5++) A[o_a4_layers_4 + (s * 12544) + (_m5 + 2) * 196 + _j5] = Math.max(R[392 + _j5], 0);
-          for (let _j5 = 0; _j5 < 196; _j5++) A[o_a4_layers_4 + (s * 12544) + (_m5 + 3) * 196 + _j5] = Math.max(R[588 + _j5], 0);
-        }
-        for (; _m5 < _M5; _m5++) {
-          for (let _j5 = 0; _j5 < 196; _j5++) R[0 + _j5] = A[o_p_conv2_bias + 0 + _m5];
-          for (let _k5 = 0; _k5 < _K5; _k5++) {
-            const _a5_0 = A[o_p_conv2_weight + _m5 * 288 + _k5];
-            const _b5 = o_s3_col + _k5 * 196 + 0;
-            for (let _j5 = 0; _j5 < 196; _j5++) {
-              const _c5 = A[_b5 + _j5];
-              R[0 + _j5] += _a5_0 * _c5;
-            }
-          }
-          for (let _j5 = 0; _j5 < 196; _j5++) A[o_a4_layers_4 + (s * 12544) + _m5 * 196 + _j5] = Math.max(R[0 + _j5], 0);
-        }
-      }
-    }
-  }
-
-  // relu layers.4 forward (training): [64,14,14] → [64,14,14]
-  function ft4(n: number): void {
   }
 
   // maxpool2d layers.5 forward (training): [64,14,14] → [64,7,7]
@@ -909,71 +649,6 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
     }
   }
 
-  // dense 'fc1' forward (training): [3136] → [128]
-  function ft7(n: number): void {
-    { // C[n×128] = relu(A·B), K = 3136
-      const _M6 = n, _K6 = 3136;
-      for (let _m6 = 0; _m6 < _M6; _m6++) {
-        const _a6 = o_a5_layers_5 + _m6 * 3136 + 0;
-        let _j6 = 0;
-        for (; _j6 + 4 <= 128; _j6 += 4) {
-          const _b6_0 = o_p_fc1_weight + 0 + _j6 * 3136, _b6_1 = o_p_fc1_weight + 0 + (_j6 + 1) * 3136, _b6_2 = o_p_fc1_weight + 0 + (_j6 + 2) * 3136, _b6_3 = o_p_fc1_weight + 0 + (_j6 + 3) * 3136;
-          let _s6_0 = A[o_p_fc1_bias + 0 + _j6], _s6_1 = A[o_p_fc1_bias + 0 + (_j6 + 1)], _s6_2 = A[o_p_fc1_bias + 0 + (_j6 + 2)], _s6_3 = A[o_p_fc1_bias + 0 + (_j6 + 3)];
-          for (let _k6 = 0; _k6 < _K6; _k6++) {
-            const _c6 = A[_a6 + _k6];
-            _s6_0 += _c6 * A[_b6_0 + _k6];
-            _s6_1 += _c6 * A[_b6_1 + _k6];
-            _s6_2 += _c6 * A[_b6_2 + _k6];
-            _s6_3 += _c6 * A[_b6_3 + _k6];
-          }
-          A[o_a8_layers_8 + _m6 * 128 + _j6] = Math.max(_s6_0, 0);
-          A[o_a8_layers_8 + _m6 * 128 + (_j6 + 1)] = Math.max(_s6_1, 0);
-          A[o_a8_layers_8 + _m6 * 128 + (_j6 + 2)] = Math.max(_s6_2, 0);
-          A[o_a8_layers_8 + _m6 * 128 + (_j6 + 3)] = Math.max(_s6_3, 0);
-        }
-      }
-    }
-  }
-
-  // relu layers.8 forward (training): [128] → [128]
-  function ft8(n: number): void {
-  }
-
-  // dense 'fc2' forward (training): [128] → [10]
-  function ft9(n: number): void {
-    { // C[n×10] = A·B, K = 128
-      const _M7 = n, _K7 = 128;
-      for (let _m7 = 0; _m7 < _M7; _m7++) {
-        const _a7 = o_a8_layers_8 + _m7 * 128 + 0;
-        let _j7 = 0;
-        for (; _j7 + 4 <= 10; _j7 += 4) {
-          const _b7_0 = o_p_fc2_weight + 0 + _j7 * 128, _b7_1 = o_p_fc2_weight + 0 + (_j7 + 1) * 128, _b7_2 = o_p_fc2_weight + 0 + (_j7 + 2) * 128, _b7_3 = o_p_fc2_weight + 0 + (_j7 + 3) * 128;
-          let _s7_0 = A[o_p_fc2_bias + 0 + _j7], _s7_1 = A[o_p_fc2_bias + 0 + (_j7 + 1)], _s7_2 = A[o_p_fc2_bias + 0 + (_j7 + 2)], _s7_3 = A[o_p_fc2_bias + 0 + (_j7 + 3)];
-          for (let _k7 = 0; _k7 < _K7; _k7++) {
-            const _c7 = A[_a7 + _k7];
-            _s7_0 += _c7 * A[_b7_0 + _k7];
-            _s7_1 += _c7 * A[_b7_1 + _k7];
-            _s7_2 += _c7 * A[_b7_2 + _k7];
-            _s7_3 += _c7 * A[_b7_3 + _k7];
-          }
-          A[o_a9_fc2 + _m7 * 10 + _j7] = _s7_0;
-          A[o_a9_fc2 + _m7 * 10 + (_j7 + 1)] = _s7_1;
-          A[o_a9_fc2 + _m7 * 10 + (_j7 + 2)] = _s7_2;
-          A[o_a9_fc2 + _m7 * 10 + (_j7 + 3)] = _s7_3;
-        }
-        for (; _j7 < 10; _j7++) {
-          const _b7_0 = o_p_fc2_weight + 0 + _j7 * 128;
-          let _s7_0 = A[o_p_fc2_bias + 0 + _j7];
-          for (let _k7 = 0; _k7 < _K7; _k7++) {
-            const _c7 = A[_a7 + _k7];
-            _s7_0 += _c7 * A[_b7_0 + _k7];
-          }
-          A[o_a9_fc2 + _m7 * 10 + _j7] = _s7_0;
-        }
-      }
-    }
-  }
-
   // cross_entropy loss and its gradient
   function loss(n: number): void {
     let total = 0;
@@ -1000,40 +675,40 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
   // dense 'fc2' backward
   function b9(n: number): void {
     { // C[10×128] = A·B, K = n
-      const _M8 = 10, _K8 = n;
-      let _m8 = 0;
-      for (; _m8 + 4 <= _M8; _m8 += 4) {
-        for (let _j8 = 0; _j8 < 128; _j8++) R[0 + _j8] = 0;
-        for (let _j8 = 0; _j8 < 128; _j8++) R[128 + _j8] = 0;
-        for (let _j8 = 0; _j8 < 128; _j8++) R[256 + _j8] = 0;
-        for (let _j8 = 0; _j8 < 128; _j8++) R[384 + _j8] = 0;
-        for (let _k8 = 0; _k8 < _K8; _k8++) {
-          const _a8_0 = A[o_d_a9_fc2 + _m8 + _k8 * 10], _a8_1 = A[o_d_a9_fc2 + (_m8 + 1) + _k8 * 10], _a8_2 = A[o_d_a9_fc2 + (_m8 + 2) + _k8 * 10], _a8_3 = A[o_d_a9_fc2 + (_m8 + 3) + _k8 * 10];
-          const _b8 = o_a8_layers_8 + _k8 * 128 + 0;
-          for (let _j8 = 0; _j8 < 128; _j8++) {
-            const _c8 = A[_b8 + _j8];
-            R[0 + _j8] += _a8_0 * _c8;
-            R[128 + _j8] += _a8_1 * _c8;
-            R[256 + _j8] += _a8_2 * _c8;
-            R[384 + _j8] += _a8_3 * _c8;
+      const _M4 = 10, _K4 = n;
+      let _m4 = 0;
+      for (; _m4 + 4 <= _M4; _m4 += 4) {
+        for (let _j4 = 0; _j4 < 128; _j4++) R[0 + _j4] = 0;
+        for (let _j4 = 0; _j4 < 128; _j4++) R[128 + _j4] = 0;
+        for (let _j4 = 0; _j4 < 128; _j4++) R[256 + _j4] = 0;
+        for (let _j4 = 0; _j4 < 128; _j4++) R[384 + _j4] = 0;
+        for (let _k4 = 0; _k4 < _K4; _k4++) {
+          const _a4_0 = A[o_d_a9_fc2 + _m4 + _k4 * 10], _a4_1 = A[o_d_a9_fc2 + (_m4 + 1) + _k4 * 10], _a4_2 = A[o_d_a9_fc2 + (_m4 + 2) + _k4 * 10], _a4_3 = A[o_d_a9_fc2 + (_m4 + 3) + _k4 * 10];
+          const _b4 = o_a8_layers_8 + _k4 * 128 + 0;
+          for (let _j4 = 0; _j4 < 128; _j4++) {
+            const _c4 = A[_b4 + _j4];
+            R[0 + _j4] += _a4_0 * _c4;
+            R[128 + _j4] += _a4_1 * _c4;
+            R[256 + _j4] += _a4_2 * _c4;
+            R[384 + _j4] += _a4_3 * _c4;
           }
         }
-        for (let _j8 = 0; _j8 < 128; _j8++) A[o_g_fc2_weight + _m8 * 128 + _j8] = R[0 + _j8];
-        for (let _j8 = 0; _j8 < 128; _j8++) A[o_g_fc2_weight + (_m8 + 1) * 128 + _j8] = R[128 + _j8];
-        for (let _j8 = 0; _j8 < 128; _j8++) A[o_g_fc2_weight + (_m8 + 2) * 128 + _j8] = R[256 + _j8];
-        for (let _j8 = 0; _j8 < 128; _j8++) A[o_g_fc2_weight + (_m8 + 3) * 128 + _j8] = R[384 + _j8];
+        for (let _j4 = 0; _j4 < 128; _j4++) A[o_g_fc2_weight + _m4 * 128 + _j4] = R[0 + _j4];
+        for (let _j4 = 0; _j4 < 128; _j4++) A[o_g_fc2_weight + (_m4 + 1) * 128 + _j4] = R[128 + _j4];
+        for (let _j4 = 0; _j4 < 128; _j4++) A[o_g_fc2_weight + (_m4 + 2) * 128 + _j4] = R[256 + _j4];
+        for (let _j4 = 0; _j4 < 128; _j4++) A[o_g_fc2_weight + (_m4 + 3) * 128 + _j4] = R[384 + _j4];
       }
-      for (; _m8 < _M8; _m8++) {
-        for (let _j8 = 0; _j8 < 128; _j8++) R[0 + _j8] = 0;
-        for (let _k8 = 0; _k8 < _K8; _k8++) {
-          const _a8_0 = A[o_d_a9_fc2 + _m8 + _k8 * 10];
-          const _b8 = o_a8_layers_8 + _k8 * 128 + 0;
-          for (let _j8 = 0; _j8 < 128; _j8++) {
-            const _c8 = A[_b8 + _j8];
-            R[0 + _j8] += _a8_0 * _c8;
+      for (; _m4 < _M4; _m4++) {
+        for (let _j4 = 0; _j4 < 128; _j4++) R[0 + _j4] = 0;
+        for (let _k4 = 0; _k4 < _K4; _k4++) {
+          const _a4_0 = A[o_d_a9_fc2 + _m4 + _k4 * 10];
+          const _b4 = o_a8_layers_8 + _k4 * 128 + 0;
+          for (let _j4 = 0; _j4 < 128; _j4++) {
+            const _c4 = A[_b4 + _j4];
+            R[0 + _j4] += _a4_0 * _c4;
           }
         }
-        for (let _j8 = 0; _j8 < 128; _j8++) A[o_g_fc2_weight + _m8 * 128 + _j8] = R[0 + _j8];
+        for (let _j4 = 0; _j4 < 128; _j4++) A[o_g_fc2_weight + _m4 * 128 + _j4] = R[0 + _j4];
       }
     }
     for (let o = 0; o < 10; o++) {
@@ -1044,40 +719,40 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
       A[o_g_fc2_bias + o] = acc;
     }
     { // C[n×128] = A·B, K = 10
-      const _M9 = n, _K9 = 10;
-      let _m9 = 0;
-      for (; _m9 + 4 <= _M9; _m9 += 4) {
-        for (let _j9 = 0; _j9 < 128; _j9++) R[0 + _j9] = 0;
-        for (let _j9 = 0; _j9 < 128; _j9++) R[128 + _j9] = 0;
-        for (let _j9 = 0; _j9 < 128; _j9++) R[256 + _j9] = 0;
-        for (let _j9 = 0; _j9 < 128; _j9++) R[384 + _j9] = 0;
-        for (let _k9 = 0; _k9 < _K9; _k9++) {
-          const _a9_0 = A[o_d_a9_fc2 + _m9 * 10 + _k9], _a9_1 = A[o_d_a9_fc2 + (_m9 + 1) * 10 + _k9], _a9_2 = A[o_d_a9_fc2 + (_m9 + 2) * 10 + _k9], _a9_3 = A[o_d_a9_fc2 + (_m9 + 3) * 10 + _k9];
-          const _b9 = o_p_fc2_weight + _k9 * 128 + 0;
-          for (let _j9 = 0; _j9 < 128; _j9++) {
-            const _c9 = A[_b9 + _j9];
-            R[0 + _j9] += _a9_0 * _c9;
-            R[128 + _j9] += _a9_1 * _c9;
-            R[256 + _j9] += _a9_2 * _c9;
-            R[384 + _j9] += _a9_3 * _c9;
+      const _M5 = n, _K5 = 10;
+      let _m5 = 0;
+      for (; _m5 + 4 <= _M5; _m5 += 4) {
+        for (let _j5 = 0; _j5 < 128; _j5++) R[0 + _j5] = 0;
+        for (let _j5 = 0; _j5 < 128; _j5++) R[128 + _j5] = 0;
+        for (let _j5 = 0; _j5 < 128; _j5++) R[256 + _j5] = 0;
+        for (let _j5 = 0; _j5 < 128; _j5++) R[384 + _j5] = 0;
+        for (let _k5 = 0; _k5 < _K5; _k5++) {
+          const _a5_0 = A[o_d_a9_fc2 + _m5 * 10 + _k5], _a5_1 = A[o_d_a9_fc2 + (_m5 + 1) * 10 + _k5], _a5_2 = A[o_d_a9_fc2 + (_m5 + 2) * 10 + _k5], _a5_3 = A[o_d_a9_fc2 + (_m5 + 3) * 10 + _k5];
+          const _b5 = o_p_fc2_weight + _k5 * 128 + 0;
+          for (let _j5 = 0; _j5 < 128; _j5++) {
+            const _c5 = A[_b5 + _j5];
+            R[0 + _j5] += _a5_0 * _c5;
+            R[128 + _j5] += _a5_1 * _c5;
+            R[256 + _j5] += _a5_2 * _c5;
+            R[384 + _j5] += _a5_3 * _c5;
           }
         }
-        for (let _j9 = 0; _j9 < 128; _j9++) A[o_d_a8_layers_8 + _m9 * 128 + _j9] = R[0 + _j9];
-        for (let _j9 = 0; _j9 < 128; _j9++) A[o_d_a8_layers_8 + (_m9 + 1) * 128 + _j9] = R[128 + _j9];
-        for (let _j9 = 0; _j9 < 128; _j9++) A[o_d_a8_layers_8 + (_m9 + 2) * 128 + _j9] = R[256 + _j9];
-        for (let _j9 = 0; _j9 < 128; _j9++) A[o_d_a8_layers_8 + (_m9 + 3) * 128 + _j9] = R[384 + _j9];
+        for (let _j5 = 0; _j5 < 128; _j5++) A[o_d_a8_layers_8 + _m5 * 128 + _j5] = R[0 + _j5];
+        for (let _j5 = 0; _j5 < 128; _j5++) A[o_d_a8_layers_8 + (_m5 + 1) * 128 + _j5] = R[128 + _j5];
+        for (let _j5 = 0; _j5 < 128; _j5++) A[o_d_a8_layers_8 + (_m5 + 2) * 128 + _j5] = R[256 + _j5];
+        for (let _j5 = 0; _j5 < 128; _j5++) A[o_d_a8_layers_8 + (_m5 + 3) * 128 + _j5] = R[384 + _j5];
       }
-      for (; _m9 < _M9; _m9++) {
-        for (let _j9 = 0; _j9 < 128; _j9++) R[0 + _j9] = 0;
-        for (let _k9 = 0; _k9 < _K9; _k9++) {
-          const _a9_0 = A[o_d_a9_fc2 + _m9 * 10 + _k9];
-          const _b9 = o_p_fc2_weight + _k9 * 128 + 0;
-          for (let _j9 = 0; _j9 < 128; _j9++) {
-            const _c9 = A[_b9 + _j9];
-            R[0 + _j9] += _a9_0 * _c9;
+      for (; _m5 < _M5; _m5++) {
+        for (let _j5 = 0; _j5 < 128; _j5++) R[0 + _j5] = 0;
+        for (let _k5 = 0; _k5 < _K5; _k5++) {
+          const _a5_0 = A[o_d_a9_fc2 + _m5 * 10 + _k5];
+          const _b5 = o_p_fc2_weight + _k5 * 128 + 0;
+          for (let _j5 = 0; _j5 < 128; _j5++) {
+            const _c5 = A[_b5 + _j5];
+            R[0 + _j5] += _a5_0 * _c5;
           }
         }
-        for (let _j9 = 0; _j9 < 128; _j9++) A[o_d_a8_layers_8 + _m9 * 128 + _j9] = R[0 + _j9];
+        for (let _j5 = 0; _j5 < 128; _j5++) A[o_d_a8_layers_8 + _m5 * 128 + _j5] = R[0 + _j5];
       }
     }
   }
@@ -1092,40 +767,40 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
   // dense 'fc1' backward
   function b7(n: number): void {
     { // C[128×3136] = A·B, K = n
-      const _M10 = 128, _K10 = n;
-      let _m10 = 0;
-      for (; _m10 + 4 <= _M10; _m10 += 4) {
-        for (let _j10 = 0; _j10 < 3136; _j10++) R[0 + _j10] = 0;
-        for (let _j10 = 0; _j10 < 3136; _j10++) R[3136 + _j10] = 0;
-        for (let _j10 = 0; _j10 < 3136; _j10++) R[6272 + _j10] = 0;
-        for (let _j10 = 0; _j10 < 3136; _j10++) R[9408 + _j10] = 0;
-        for (let _k10 = 0; _k10 < _K10; _k10++) {
-          const _a10_0 = A[o_d_a7_fc1 + _m10 + _k10 * 128], _a10_1 = A[o_d_a7_fc1 + (_m10 + 1) + _k10 * 128], _a10_2 = A[o_d_a7_fc1 + (_m10 + 2) + _k10 * 128], _a10_3 = A[o_d_a7_fc1 + (_m10 + 3) + _k10 * 128];
-          const _b10 = o_a5_layers_5 + _k10 * 3136 + 0;
-          for (let _j10 = 0; _j10 < 3136; _j10++) {
-            const _c10 = A[_b10 + _j10];
-            R[0 + _j10] += _a10_0 * _c10;
-            R[3136 + _j10] += _a10_1 * _c10;
-            R[6272 + _j10] += _a10_2 * _c10;
-            R[9408 + _j10] += _a10_3 * _c10;
+      const _M6 = 128, _K6 = n;
+      let _m6 = 0;
+      for (; _m6 + 4 <= _M6; _m6 += 4) {
+        for (let _j6 = 0; _j6 < 3136; _j6++) R[0 + _j6] = 0;
+        for (let _j6 = 0; _j6 < 3136; _j6++) R[3136 + _j6] = 0;
+        for (let _j6 = 0; _j6 < 3136; _j6++) R[6272 + _j6] = 0;
+        for (let _j6 = 0; _j6 < 3136; _j6++) R[9408 + _j6] = 0;
+        for (let _k6 = 0; _k6 < _K6; _k6++) {
+          const _a6_0 = A[o_d_a7_fc1 + _m6 + _k6 * 128], _a6_1 = A[o_d_a7_fc1 + (_m6 + 1) + _k6 * 128], _a6_2 = A[o_d_a7_fc1 + (_m6 + 2) + _k6 * 128], _a6_3 = A[o_d_a7_fc1 + (_m6 + 3) + _k6 * 128];
+          const _b6 = o_a5_layers_5 + _k6 * 3136 + 0;
+          for (let _j6 = 0; _j6 < 3136; _j6++) {
+            const _c6 = A[_b6 + _j6];
+            R[0 + _j6] += _a6_0 * _c6;
+            R[3136 + _j6] += _a6_1 * _c6;
+            R[6272 + _j6] += _a6_2 * _c6;
+            R[9408 + _j6] += _a6_3 * _c6;
           }
         }
-        for (let _j10 = 0; _j10 < 3136; _j10++) A[o_g_fc1_weight + _m10 * 3136 + _j10] = R[0 + _j10];
-        for (let _j10 = 0; _j10 < 3136; _j10++) A[o_g_fc1_weight + (_m10 + 1) * 3136 + _j10] = R[3136 + _j10];
-        for (let _j10 = 0; _j10 < 3136; _j10++) A[o_g_fc1_weight + (_m10 + 2) * 3136 + _j10] = R[6272 + _j10];
-        for (let _j10 = 0; _j10 < 3136; _j10++) A[o_g_fc1_weight + (_m10 + 3) * 3136 + _j10] = R[9408 + _j10];
+        for (let _j6 = 0; _j6 < 3136; _j6++) A[o_g_fc1_weight + _m6 * 3136 + _j6] = R[0 + _j6];
+        for (let _j6 = 0; _j6 < 3136; _j6++) A[o_g_fc1_weight + (_m6 + 1) * 3136 + _j6] = R[3136 + _j6];
+        for (let _j6 = 0; _j6 < 3136; _j6++) A[o_g_fc1_weight + (_m6 + 2) * 3136 + _j6] = R[6272 + _j6];
+        for (let _j6 = 0; _j6 < 3136; _j6++) A[o_g_fc1_weight + (_m6 + 3) * 3136 + _j6] = R[9408 + _j6];
       }
-      for (; _m10 < _M10; _m10++) {
-        for (let _j10 = 0; _j10 < 3136; _j10++) R[0 + _j10] = 0;
-        for (let _k10 = 0; _k10 < _K10; _k10++) {
-          const _a10_0 = A[o_d_a7_fc1 + _m10 + _k10 * 128];
-          const _b10 = o_a5_layers_5 + _k10 * 3136 + 0;
-          for (let _j10 = 0; _j10 < 3136; _j10++) {
-            const _c10 = A[_b10 + _j10];
-            R[0 + _j10] += _a10_0 * _c10;
+      for (; _m6 < _M6; _m6++) {
+        for (let _j6 = 0; _j6 < 3136; _j6++) R[0 + _j6] = 0;
+        for (let _k6 = 0; _k6 < _K6; _k6++) {
+          const _a6_0 = A[o_d_a7_fc1 + _m6 + _k6 * 128];
+          const _b6 = o_a5_layers_5 + _k6 * 3136 + 0;
+          for (let _j6 = 0; _j6 < 3136; _j6++) {
+            const _c6 = A[_b6 + _j6];
+            R[0 + _j6] += _a6_0 * _c6;
           }
         }
-        for (let _j10 = 0; _j10 < 3136; _j10++) A[o_g_fc1_weight + _m10 * 3136 + _j10] = R[0 + _j10];
+        for (let _j6 = 0; _j6 < 3136; _j6++) A[o_g_fc1_weight + _m6 * 3136 + _j6] = R[0 + _j6];
       }
     }
     for (let o = 0; o < 128; o++) {
@@ -1136,40 +811,40 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
       A[o_g_fc1_bias + o] = acc;
     }
     { // C[n×3136] = A·B, K = 128
-      const _M11 = n, _K11 = 128;
-      let _m11 = 0;
-      for (; _m11 + 4 <= _M11; _m11 += 4) {
-        for (let _j11 = 0; _j11 < 3136; _j11++) R[0 + _j11] = 0;
-        for (let _j11 = 0; _j11 < 3136; _j11++) R[3136 + _j11] = 0;
-        for (let _j11 = 0; _j11 < 3136; _j11++) R[6272 + _j11] = 0;
-        for (let _j11 = 0; _j11 < 3136; _j11++) R[9408 + _j11] = 0;
-        for (let _k11 = 0; _k11 < _K11; _k11++) {
-          const _a11_0 = A[o_d_a7_fc1 + _m11 * 128 + _k11], _a11_1 = A[o_d_a7_fc1 + (_m11 + 1) * 128 + _k11], _a11_2 = A[o_d_a7_fc1 + (_m11 + 2) * 128 + _k11], _a11_3 = A[o_d_a7_fc1 + (_m11 + 3) * 128 + _k11];
-          const _b11 = o_p_fc1_weight + _k11 * 3136 + 0;
-          for (let _j11 = 0; _j11 < 3136; _j11++) {
-            const _c11 = A[_b11 + _j11];
-            R[0 + _j11] += _a11_0 * _c11;
-            R[3136 + _j11] += _a11_1 * _c11;
-            R[6272 + _j11] += _a11_2 * _c11;
-            R[9408 + _j11] += _a11_3 * _c11;
+      const _M7 = n, _K7 = 128;
+      let _m7 = 0;
+      for (; _m7 + 4 <= _M7; _m7 += 4) {
+        for (let _j7 = 0; _j7 < 3136; _j7++) R[0 + _j7] = 0;
+        for (let _j7 = 0; _j7 < 3136; _j7++) R[3136 + _j7] = 0;
+        for (let _j7 = 0; _j7 < 3136; _j7++) R[6272 + _j7] = 0;
+        for (let _j7 = 0; _j7 < 3136; _j7++) R[9408 + _j7] = 0;
+        for (let _k7 = 0; _k7 < _K7; _k7++) {
+          const _a7_0 = A[o_d_a7_fc1 + _m7 * 128 + _k7], _a7_1 = A[o_d_a7_fc1 + (_m7 + 1) * 128 + _k7], _a7_2 = A[o_d_a7_fc1 + (_m7 + 2) * 128 + _k7], _a7_3 = A[o_d_a7_fc1 + (_m7 + 3) * 128 + _k7];
+          const _b7 = o_p_fc1_weight + _k7 * 3136 + 0;
+          for (let _j7 = 0; _j7 < 3136; _j7++) {
+            const _c7 = A[_b7 + _j7];
+            R[0 + _j7] += _a7_0 * _c7;
+            R[3136 + _j7] += _a7_1 * _c7;
+            R[6272 + _j7] += _a7_2 * _c7;
+            R[9408 + _j7] += _a7_3 * _c7;
           }
         }
-        for (let _j11 = 0; _j11 < 3136; _j11++) A[o_d_a5_layers_5 + _m11 * 3136 + _j11] = R[0 + _j11];
-        for (let _j11 = 0; _j11 < 3136; _j11++) A[o_d_a5_layers_5 + (_m11 + 1) * 3136 + _j11] = R[3136 + _j11];
-        for (let _j11 = 0; _j11 < 3136; _j11++) A[o_d_a5_layers_5 + (_m11 + 2) * 3136 + _j11] = R[6272 + _j11];
-        for (let _j11 = 0; _j11 < 3136; _j11++) A[o_d_a5_layers_5 + (_m11 + 3) * 3136 + _j11] = R[9408 + _j11];
+        for (let _j7 = 0; _j7 < 3136; _j7++) A[o_d_a5_layers_5 + _m7 * 3136 + _j7] = R[0 + _j7];
+        for (let _j7 = 0; _j7 < 3136; _j7++) A[o_d_a5_layers_5 + (_m7 + 1) * 3136 + _j7] = R[3136 + _j7];
+        for (let _j7 = 0; _j7 < 3136; _j7++) A[o_d_a5_layers_5 + (_m7 + 2) * 3136 + _j7] = R[6272 + _j7];
+        for (let _j7 = 0; _j7 < 3136; _j7++) A[o_d_a5_layers_5 + (_m7 + 3) * 3136 + _j7] = R[9408 + _j7];
       }
-      for (; _m11 < _M11; _m11++) {
-        for (let _j11 = 0; _j11 < 3136; _j11++) R[0 + _j11] = 0;
-        for (let _k11 = 0; _k11 < _K11; _k11++) {
-          const _a11_0 = A[o_d_a7_fc1 + _m11 * 128 + _k11];
-          const _b11 = o_p_fc1_weight + _k11 * 3136 + 0;
-          for (let _j11 = 0; _j11 < 3136; _j11++) {
-            const _c11 = A[_b11 + _j11];
-            R[0 + _j11] += _a11_0 * _c11;
+      for (; _m7 < _M7; _m7++) {
+        for (let _j7 = 0; _j7 < 3136; _j7++) R[0 + _j7] = 0;
+        for (let _k7 = 0; _k7 < _K7; _k7++) {
+          const _a7_0 = A[o_d_a7_fc1 + _m7 * 128 + _k7];
+          const _b7 = o_p_fc1_weight + _k7 * 3136 + 0;
+          for (let _j7 = 0; _j7 < 3136; _j7++) {
+            const _c7 = A[_b7 + _j7];
+            R[0 + _j7] += _a7_0 * _c7;
           }
         }
-        for (let _j11 = 0; _j11 < 3136; _j11++) A[o_d_a5_layers_5 + _m11 * 3136 + _j11] = R[0 + _j11];
+        for (let _j7 = 0; _j7 < 3136; _j7++) A[o_d_a5_layers_5 + _m7 * 3136 + _j7] = R[0 + _j7];
       }
     }
   }
@@ -1294,24 +969,24 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
         }
       }
       { // C[64×288] += A·B, K = 196
-        const _M12 = 64, _K12 = 196;
-        for (let _m12 = 0; _m12 < _M12; _m12++) {
-          const _a12 = o_d_a3_conv2 + (s * 12544) + _m12 * 196 + 0;
-          let _j12 = 0;
-          for (; _j12 + 4 <= 288; _j12 += 4) {
-            const _b12_0 = o_s3_col + 0 + _j12 * 196, _b12_1 = o_s3_col + 0 + (_j12 + 1) * 196, _b12_2 = o_s3_col + 0 + (_j12 + 2) * 196, _b12_3 = o_s3_col + 0 + (_j12 + 3) * 196;
-            let _s12_0 = 0, _s12_1 = 0, _s12_2 = 0, _s12_3 = 0;
-            for (let _k12 = 0; _k12 < _K12; _k12++) {
-              const _c12 = A[_a12 + _k12];
-              _s12_0 += _c12 * A[_b12_0 + _k12];
-              _s12_1 += _c12 * A[_b12_1 + _k12];
-              _s12_2 += _c12 * A[_b12_2 + _k12];
-              _s12_3 += _c12 * A[_b12_3 + _k12];
+        const _M8 = 64, _K8 = 196;
+        for (let _m8 = 0; _m8 < _M8; _m8++) {
+          const _a8 = o_d_a3_conv2 + (s * 12544) + _m8 * 196 + 0;
+          let _j8 = 0;
+          for (; _j8 + 4 <= 288; _j8 += 4) {
+            const _b8_0 = o_s3_col + 0 + _j8 * 196, _b8_1 = o_s3_col + 0 + (_j8 + 1) * 196, _b8_2 = o_s3_col + 0 + (_j8 + 2) * 196, _b8_3 = o_s3_col + 0 + (_j8 + 3) * 196;
+            let _s8_0 = 0, _s8_1 = 0, _s8_2 = 0, _s8_3 = 0;
+            for (let _k8 = 0; _k8 < _K8; _k8++) {
+              const _c8 = A[_a8 + _k8];
+              _s8_0 += _c8 * A[_b8_0 + _k8];
+              _s8_1 += _c8 * A[_b8_1 + _k8];
+              _s8_2 += _c8 * A[_b8_2 + _k8];
+              _s8_3 += _c8 * A[_b8_3 + _k8];
             }
-            A[o_g_conv2_weight + _m12 * 288 + _j12] += _s12_0;
-            A[o_g_conv2_weight + _m12 * 288 + (_j12 + 1)] += _s12_1;
-            A[o_g_conv2_weight + _m12 * 288 + (_j12 + 2)] += _s12_2;
-            A[o_g_conv2_weight + _m12 * 288 + (_j12 + 3)] += _s12_3;
+            A[o_g_conv2_weight + _m8 * 288 + _j8] += _s8_0;
+            A[o_g_conv2_weight + _m8 * 288 + (_j8 + 1)] += _s8_1;
+            A[o_g_conv2_weight + _m8 * 288 + (_j8 + 2)] += _s8_2;
+            A[o_g_conv2_weight + _m8 * 288 + (_j8 + 3)] += _s8_3;
           }
         }
       }
@@ -1323,40 +998,40 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
         A[o_g_conv2_bias + f] += acc;
       }
       { // C[288×196] = A·B, K = 64
-        const _M13 = 288, _K13 = 64;
-        let _m13 = 0;
-        for (; _m13 + 4 <= _M13; _m13 += 4) {
-          for (let _j13 = 0; _j13 < 196; _j13++) R[0 + _j13] = 0;
-          for (let _j13 = 0; _j13 < 196; _j13++) R[196 + _j13] = 0;
-          for (let _j13 = 0; _j13 < 196; _j13++) R[392 + _j13] = 0;
-          for (let _j13 = 0; _j13 < 196; _j13++) R[588 + _j13] = 0;
-          for (let _k13 = 0; _k13 < _K13; _k13++) {
-            const _a13_0 = A[o_p_conv2_weight + _m13 + _k13 * 288], _a13_1 = A[o_p_conv2_weight + (_m13 + 1) + _k13 * 288], _a13_2 = A[o_p_conv2_weight + (_m13 + 2) + _k13 * 288], _a13_3 = A[o_p_conv2_weight + (_m13 + 3) + _k13 * 288];
-            const _b13 = o_d_a3_conv2 + (s * 12544) + _k13 * 196 + 0;
-            for (let _j13 = 0; _j13 < 196; _j13++) {
-              const _c13 = A[_b13 + _j13];
-              R[0 + _j13] += _a13_0 * _c13;
-              R[196 + _j13] += _a13_1 * _c13;
-              R[392 + _j13] += _a13_2 * _c13;
-              R[588 + _j13] += _a13_3 * _c13;
+        const _M9 = 288, _K9 = 64;
+        let _m9 = 0;
+        for (; _m9 + 4 <= _M9; _m9 += 4) {
+          for (let _j9 = 0; _j9 < 196; _j9++) R[0 + _j9] = 0;
+          for (let _j9 = 0; _j9 < 196; _j9++) R[196 + _j9] = 0;
+          for (let _j9 = 0; _j9 < 196; _j9++) R[392 + _j9] = 0;
+          for (let _j9 = 0; _j9 < 196; _j9++) R[588 + _j9] = 0;
+          for (let _k9 = 0; _k9 < _K9; _k9++) {
+            const _a9_0 = A[o_p_conv2_weight + _m9 + _k9 * 288], _a9_1 = A[o_p_conv2_weight + (_m9 + 1) + _k9 * 288], _a9_2 = A[o_p_conv2_weight + (_m9 + 2) + _k9 * 288], _a9_3 = A[o_p_conv2_weight + (_m9 + 3) + _k9 * 288];
+            const _b9 = o_d_a3_conv2 + (s * 12544) + _k9 * 196 + 0;
+            for (let _j9 = 0; _j9 < 196; _j9++) {
+              const _c9 = A[_b9 + _j9];
+              R[0 + _j9] += _a9_0 * _c9;
+              R[196 + _j9] += _a9_1 * _c9;
+              R[392 + _j9] += _a9_2 * _c9;
+              R[588 + _j9] += _a9_3 * _c9;
             }
           }
-          for (let _j13 = 0; _j13 < 196; _j13++) A[o_s3_col + _m13 * 196 + _j13] = R[0 + _j13];
-          for (let _j13 = 0; _j13 < 196; _j13++) A[o_s3_col + (_m13 + 1) * 196 + _j13] = R[196 + _j13];
-          for (let _j13 = 0; _j13 < 196; _j13++) A[o_s3_col + (_m13 + 2) * 196 + _j13] = R[392 + _j13];
-          for (let _j13 = 0; _j13 < 196; _j13++) A[o_s3_col + (_m13 + 3) * 196 + _j13] = R[588 + _j13];
+          for (let _j9 = 0; _j9 < 196; _j9++) A[o_s3_col + _m9 * 196 + _j9] = R[0 + _j9];
+          for (let _j9 = 0; _j9 < 196; _j9++) A[o_s3_col + (_m9 + 1) * 196 + _j9] = R[196 + _j9];
+          for (let _j9 = 0; _j9 < 196; _j9++) A[o_s3_col + (_m9 + 2) * 196 + _j9] = R[392 + _j9];
+          for (let _j9 = 0; _j9 < 196; _j9++) A[o_s3_col + (_m9 + 3) * 196 + _j9] = R[588 + _j9];
         }
-        for (; _m13 < _M13; _m13++) {
-          for (let _j13 = 0; _j13 < 196; _j13++) R[0 + _j13] = 0;
-          for (let _k13 = 0; _k13 < _K13; _k13++) {
-            const _a13_0 = A[o_p_conv2_weight + _m13 + _k13 * 288];
-            const _b13 = o_d_a3_conv2 + (s * 12544) + _k13 * 196 + 0;
-            for (let _j13 = 0; _j13 < 196; _j13++) {
-              const _c13 = A[_b13 + _j13];
-              R[0 + _j13] += _a13_0 * _c13;
+        for (; _m9 < _M9; _m9++) {
+          for (let _j9 = 0; _j9 < 196; _j9++) R[0 + _j9] = 0;
+          for (let _k9 = 0; _k9 < _K9; _k9++) {
+            const _a9_0 = A[o_p_conv2_weight + _m9 + _k9 * 288];
+            const _b9 = o_d_a3_conv2 + (s * 12544) + _k9 * 196 + 0;
+            for (let _j9 = 0; _j9 < 196; _j9++) {
+              const _c9 = A[_b9 + _j9];
+              R[0 + _j9] += _a9_0 * _c9;
             }
           }
-          for (let _j13 = 0; _j13 < 196; _j13++) A[o_s3_col + _m13 * 196 + _j13] = R[0 + _j13];
+          for (let _j9 = 0; _j9 < 196; _j9++) A[o_s3_col + _m9 * 196 + _j9] = R[0 + _j9];
         }
       }
       for (let c1 = 0; c1 < 32; c1++) {
@@ -1526,33 +1201,33 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
         }
       }
       { // C[32×9] += A·B, K = 784
-        const _M14 = 32, _K14 = 784;
-        for (let _m14 = 0; _m14 < _M14; _m14++) {
-          const _a14 = o_d_a0_conv1 + (s * 25088) + _m14 * 784 + 0;
-          let _j14 = 0;
-          for (; _j14 + 4 <= 9; _j14 += 4) {
-            const _b14_0 = o_s0_col + 0 + _j14 * 784, _b14_1 = o_s0_col + 0 + (_j14 + 1) * 784, _b14_2 = o_s0_col + 0 + (_j14 + 2) * 784, _b14_3 = o_s0_col + 0 + (_j14 + 3) * 784;
-            let _s14_0 = 0, _s14_1 = 0, _s14_2 = 0, _s14_3 = 0;
-            for (let _k14 = 0; _k14 < _K14; _k14++) {
-              const _c14 = A[_a14 + _k14];
-              _s14_0 += _c14 * A[_b14_0 + _k14];
-              _s14_1 += _c14 * A[_b14_1 + _k14];
-              _s14_2 += _c14 * A[_b14_2 + _k14];
-              _s14_3 += _c14 * A[_b14_3 + _k14];
+        const _M10 = 32, _K10 = 784;
+        for (let _m10 = 0; _m10 < _M10; _m10++) {
+          const _a10 = o_d_a0_conv1 + (s * 25088) + _m10 * 784 + 0;
+          let _j10 = 0;
+          for (; _j10 + 4 <= 9; _j10 += 4) {
+            const _b10_0 = o_s0_col + 0 + _j10 * 784, _b10_1 = o_s0_col + 0 + (_j10 + 1) * 784, _b10_2 = o_s0_col + 0 + (_j10 + 2) * 784, _b10_3 = o_s0_col + 0 + (_j10 + 3) * 784;
+            let _s10_0 = 0, _s10_1 = 0, _s10_2 = 0, _s10_3 = 0;
+            for (let _k10 = 0; _k10 < _K10; _k10++) {
+              const _c10 = A[_a10 + _k10];
+              _s10_0 += _c10 * A[_b10_0 + _k10];
+              _s10_1 += _c10 * A[_b10_1 + _k10];
+              _s10_2 += _c10 * A[_b10_2 + _k10];
+              _s10_3 += _c10 * A[_b10_3 + _k10];
             }
-            A[o_g_conv1_weight + _m14 * 9 + _j14] += _s14_0;
-            A[o_g_conv1_weight + _m14 * 9 + (_j14 + 1)] += _s14_1;
-            A[o_g_conv1_weight + _m14 * 9 + (_j14 + 2)] += _s14_2;
-            A[o_g_conv1_weight + _m14 * 9 + (_j14 + 3)] += _s14_3;
+            A[o_g_conv1_weight + _m10 * 9 + _j10] += _s10_0;
+            A[o_g_conv1_weight + _m10 * 9 + (_j10 + 1)] += _s10_1;
+            A[o_g_conv1_weight + _m10 * 9 + (_j10 + 2)] += _s10_2;
+            A[o_g_conv1_weight + _m10 * 9 + (_j10 + 3)] += _s10_3;
           }
-          for (; _j14 < 9; _j14++) {
-            const _b14_0 = o_s0_col + 0 + _j14 * 784;
-            let _s14_0 = 0;
-            for (let _k14 = 0; _k14 < _K14; _k14++) {
-              const _c14 = A[_a14 + _k14];
-              _s14_0 += _c14 * A[_b14_0 + _k14];
+          for (; _j10 < 9; _j10++) {
+            const _b10_0 = o_s0_col + 0 + _j10 * 784;
+            let _s10_0 = 0;
+            for (let _k10 = 0; _k10 < _K10; _k10++) {
+              const _c10 = A[_a10 + _k10];
+              _s10_0 += _c10 * A[_b10_0 + _k10];
             }
-            A[o_g_conv1_weight + _m14 * 9 + _j14] += _s14_0;
+            A[o_g_conv1_weight + _m10 * 9 + _j10] += _s10_0;
           }
         }
       }
@@ -1579,15 +1254,15 @@ function kernels(A: FloatArena, maxBatch: number): Kernels {
       f9(n);
     },
     forwardTrain(n: number): void {
-      ft0(n);
-      ft1(n);
+      f0(n);
+      f1(n);
       ft2(n);
-      ft3(n);
-      ft4(n);
+      f3(n);
+      f4(n);
       ft5(n);
-      ft7(n);
-      ft8(n);
-      ft9(n);
+      f7(n);
+      f8(n);
+      f9(n);
     },
     backward(n: number): void {
       loss(n);

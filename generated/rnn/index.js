@@ -369,177 +369,6 @@ function kernels(A, maxBatch) {
             }
         }
     }
-    // lstm 'lstm' forward (training): [16,10] → [8]
-    function ft0(n) {
-        { // C[(n * 16)×32] = A·B, K = 10
-            const _M5 = (n * 16), _K5 = 10;
-            for (let _m5 = 0; _m5 < _M5; _m5++) {
-                const _a5 = o_x + _m5 * 10 + 0;
-                let _j5 = 0;
-                for (; _j5 + 4 <= 32; _j5 += 4) {
-                    const _b5_0 = o_p_lstm_weight_ih_l0 + 0 + _j5 * 10, _b5_1 = o_p_lstm_weight_ih_l0 + 0 + (_j5 + 1) * 10, _b5_2 = o_p_lstm_weight_ih_l0 + 0 + (_j5 + 2) * 10, _b5_3 = o_p_lstm_weight_ih_l0 + 0 + (_j5 + 3) * 10;
-                    let _s5_0 = A[o_p_lstm_bias_ih_l0 + 0 + _j5], _s5_1 = A[o_p_lstm_bias_ih_l0 + 0 + (_j5 + 1)], _s5_2 = A[o_p_lstm_bias_ih_l0 + 0 + (_j5 + 2)], _s5_3 = A[o_p_lstm_bias_ih_l0 + 0 + (_j5 + 3)];
-                    for (let _k5 = 0; _k5 < _K5; _k5++) {
-                        const _c5 = A[_a5 + _k5];
-                        _s5_0 += _c5 * A[_b5_0 + _k5];
-                        _s5_1 += _c5 * A[_b5_1 + _k5];
-                        _s5_2 += _c5 * A[_b5_2 + _k5];
-                        _s5_3 += _c5 * A[_b5_3 + _k5];
-                    }
-                    A[o_s0_gates0 + _m5 * 32 + _j5] = _s5_0;
-                    A[o_s0_gates0 + _m5 * 32 + (_j5 + 1)] = _s5_1;
-                    A[o_s0_gates0 + _m5 * 32 + (_j5 + 2)] = _s5_2;
-                    A[o_s0_gates0 + _m5 * 32 + (_j5 + 3)] = _s5_3;
-                }
-            }
-        }
-        for (let r = 0; r < (n * 16); r++) {
-            for (let g = 0; g < 32; g++) {
-                A[o_s0_gates0 + ((r * 32) + g)] += A[o_p_lstm_bias_hh_l0 + g];
-            }
-        }
-        for (let t = 0; t < 16; t++) {
-            if (t > 0) {
-                { // C[n×32] += A·B, K = 8
-                    const _M6 = n, _K6 = 8;
-                    for (let _m6 = 0; _m6 < _M6; _m6++) {
-                        const _a6 = o_s0_h0 + ((t + (-1)) * 8) + _m6 * 128 + 0;
-                        let _j6 = 0;
-                        for (; _j6 + 4 <= 32; _j6 += 4) {
-                            const _b6_0 = o_p_lstm_weight_hh_l0 + 0 + _j6 * 8, _b6_1 = o_p_lstm_weight_hh_l0 + 0 + (_j6 + 1) * 8, _b6_2 = o_p_lstm_weight_hh_l0 + 0 + (_j6 + 2) * 8, _b6_3 = o_p_lstm_weight_hh_l0 + 0 + (_j6 + 3) * 8;
-                            let _s6_0 = 0, _s6_1 = 0, _s6_2 = 0, _s6_3 = 0;
-                            for (let _k6 = 0; _k6 < _K6; _k6++) {
-                                const _c6 = A[_a6 + _k6];
-                                _s6_0 += _c6 * A[_b6_0 + _k6];
-                                _s6_1 += _c6 * A[_b6_1 + _k6];
-                                _s6_2 += _c6 * A[_b6_2 + _k6];
-                                _s6_3 += _c6 * A[_b6_3 + _k6];
-                            }
-                            A[o_s0_gates0 + (t * 32) + _m6 * 512 + _j6] += _s6_0;
-                            A[o_s0_gates0 + (t * 32) + _m6 * 512 + (_j6 + 1)] += _s6_1;
-                            A[o_s0_gates0 + (t * 32) + _m6 * 512 + (_j6 + 2)] += _s6_2;
-                            A[o_s0_gates0 + (t * 32) + _m6 * 512 + (_j6 + 3)] += _s6_3;
-                        }
-                    }
-                }
-            }
-            for (let s = 0; s < n; s++) {
-                for (let j = 0; j < 8; j++) {
-                    let ig = (1 / (1 + Math.exp((-A[o_s0_gates0 + (((s * 512) + (t * 32)) + j)]))));
-                    let fg = (1 / (1 + Math.exp((-A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 8)]))));
-                    let gg = Math.tanh(A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 16)]);
-                    let og = (1 / (1 + Math.exp((-A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 24)]))));
-                    A[o_s0_gates0 + (((s * 512) + (t * 32)) + j)] = ig;
-                    A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 8)] = fg;
-                    A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 16)] = gg;
-                    A[o_s0_gates0 + ((((s * 512) + (t * 32)) + j) + 24)] = og;
-                    let cp = 0;
-                    if (t > 0) {
-                        cp = A[o_s0_c0 + ((((s * 128) + (t * 8)) + j) + (-8))];
-                    }
-                    let cn = ((fg * cp) + (ig * gg));
-                    A[o_s0_c0 + (((s * 128) + (t * 8)) + j)] = cn;
-                    A[o_s0_h0 + (((s * 128) + (t * 8)) + j)] = (og * Math.tanh(cn));
-                }
-            }
-        }
-        { // C[(n * 16)×32] = A·B, K = 8
-            const _M7 = (n * 16), _K7 = 8;
-            for (let _m7 = 0; _m7 < _M7; _m7++) {
-                const _a7 = o_s0_h0 + _m7 * 8 + 0;
-                let _j7 = 0;
-                for (; _j7 + 4 <= 32; _j7 += 4) {
-                    const _b7_0 = o_p_lstm_weight_ih_l1 + 0 + _j7 * 8, _b7_1 = o_p_lstm_weight_ih_l1 + 0 + (_j7 + 1) * 8, _b7_2 = o_p_lstm_weight_ih_l1 + 0 + (_j7 + 2) * 8, _b7_3 = o_p_lstm_weight_ih_l1 + 0 + (_j7 + 3) * 8;
-                    let _s7_0 = A[o_p_lstm_bias_ih_l1 + 0 + _j7], _s7_1 = A[o_p_lstm_bias_ih_l1 + 0 + (_j7 + 1)], _s7_2 = A[o_p_lstm_bias_ih_l1 + 0 + (_j7 + 2)], _s7_3 = A[o_p_lstm_bias_ih_l1 + 0 + (_j7 + 3)];
-                    for (let _k7 = 0; _k7 < _K7; _k7++) {
-                        const _c7 = A[_a7 + _k7];
-                        _s7_0 += _c7 * A[_b7_0 + _k7];
-                        _s7_1 += _c7 * A[_b7_1 + _k7];
-                        _s7_2 += _c7 * A[_b7_2 + _k7];
-                        _s7_3 += _c7 * A[_b7_3 + _k7];
-                    }
-                    A[o_s0_gates1 + _m7 * 32 + _j7] = _s7_0;
-                    A[o_s0_gates1 + _m7 * 32 + (_j7 + 1)] = _s7_1;
-                    A[o_s0_gates1 + _m7 * 32 + (_j7 + 2)] = _s7_2;
-                    A[o_s0_gates1 + _m7 * 32 + (_j7 + 3)] = _s7_3;
-                }
-            }
-        }
-        for (let r1 = 0; r1 < (n * 16); r1++) {
-            for (let g1 = 0; g1 < 32; g1++) {
-                A[o_s0_gates1 + ((r1 * 32) + g1)] += A[o_p_lstm_bias_hh_l1 + g1];
-            }
-        }
-        for (let t1 = 0; t1 < 16; t1++) {
-            if (t1 > 0) {
-                { // C[n×32] += A·B, K = 8
-                    const _M8 = n, _K8 = 8;
-                    for (let _m8 = 0; _m8 < _M8; _m8++) {
-                        const _a8 = o_s0_h1 + ((t1 + (-1)) * 8) + _m8 * 128 + 0;
-                        let _j8 = 0;
-                        for (; _j8 + 4 <= 32; _j8 += 4) {
-                            const _b8_0 = o_p_lstm_weight_hh_l1 + 0 + _j8 * 8, _b8_1 = o_p_lstm_weight_hh_l1 + 0 + (_j8 + 1) * 8, _b8_2 = o_p_lstm_weight_hh_l1 + 0 + (_j8 + 2) * 8, _b8_3 = o_p_lstm_weight_hh_l1 + 0 + (_j8 + 3) * 8;
-                            let _s8_0 = 0, _s8_1 = 0, _s8_2 = 0, _s8_3 = 0;
-                            for (let _k8 = 0; _k8 < _K8; _k8++) {
-                                const _c8 = A[_a8 + _k8];
-                                _s8_0 += _c8 * A[_b8_0 + _k8];
-                                _s8_1 += _c8 * A[_b8_1 + _k8];
-                                _s8_2 += _c8 * A[_b8_2 + _k8];
-                                _s8_3 += _c8 * A[_b8_3 + _k8];
-                            }
-                            A[o_s0_gates1 + (t1 * 32) + _m8 * 512 + _j8] += _s8_0;
-                            A[o_s0_gates1 + (t1 * 32) + _m8 * 512 + (_j8 + 1)] += _s8_1;
-                            A[o_s0_gates1 + (t1 * 32) + _m8 * 512 + (_j8 + 2)] += _s8_2;
-                            A[o_s0_gates1 + (t1 * 32) + _m8 * 512 + (_j8 + 3)] += _s8_3;
-                        }
-                    }
-                }
-            }
-            for (let s1 = 0; s1 < n; s1++) {
-                for (let j1 = 0; j1 < 8; j1++) {
-                    let ig1 = (1 / (1 + Math.exp((-A[o_s0_gates1 + (((s1 * 512) + (t1 * 32)) + j1)]))));
-                    let fg1 = (1 / (1 + Math.exp((-A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 8)]))));
-                    let gg1 = Math.tanh(A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 16)]);
-                    let og1 = (1 / (1 + Math.exp((-A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 24)]))));
-                    A[o_s0_gates1 + (((s1 * 512) + (t1 * 32)) + j1)] = ig1;
-                    A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 8)] = fg1;
-                    A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 16)] = gg1;
-                    A[o_s0_gates1 + ((((s1 * 512) + (t1 * 32)) + j1) + 24)] = og1;
-                    let cp1 = 0;
-                    if (t1 > 0) {
-                        cp1 = A[o_s0_c1 + ((((s1 * 128) + (t1 * 8)) + j1) + (-8))];
-                    }
-                    let cn1 = ((fg1 * cp1) + (ig1 * gg1));
-                    A[o_s0_c1 + (((s1 * 128) + (t1 * 8)) + j1)] = cn1;
-                    A[o_s0_h1 + (((s1 * 128) + (t1 * 8)) + j1)] = (og1 * Math.tanh(cn1));
-                }
-            }
-        }
-        for (let s2 = 0; s2 < n; s2++) {
-            for (let j2 = 0; j2 < 8; j2++) {
-                A[o_a0_lstm + ((s2 * 8) + j2)] = A[o_s0_h1 + (((s2 * 128) + 120) + j2)];
-            }
-        }
-    }
-    // dense 'fc' forward (training): [8] → [2]
-    function ft1(n) {
-        { // C[n×2] = A·B, K = 8
-            const _M9 = n, _K9 = 8;
-            for (let _m9 = 0; _m9 < _M9; _m9++) {
-                const _a9 = o_a0_lstm + _m9 * 8 + 0;
-                let _j9 = 0;
-                for (; _j9 < 2; _j9++) {
-                    const _b9_0 = o_p_fc_weight + 0 + _j9 * 8;
-                    let _s9_0 = A[o_p_fc_bias + 0 + _j9];
-                    for (let _k9 = 0; _k9 < _K9; _k9++) {
-                        const _c9 = A[_a9 + _k9];
-                        _s9_0 += _c9 * A[_b9_0 + _k9];
-                    }
-                    A[o_a1_fc + _m9 * 2 + _j9] = _s9_0;
-                }
-            }
-        }
-    }
     // cross_entropy loss and its gradient
     function loss(n) {
         let total = 0;
@@ -565,50 +394,50 @@ function kernels(A, maxBatch) {
     // dense 'fc' backward
     function b1(n) {
         { // C[2×8] = A·B, K = n
-            const _M10 = 2, _K10 = n;
-            let _m10 = 0;
-            for (; _m10 + 4 <= _M10; _m10 += 4) {
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    R[0 + _j10] = 0;
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    R[8 + _j10] = 0;
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    R[16 + _j10] = 0;
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    R[24 + _j10] = 0;
-                for (let _k10 = 0; _k10 < _K10; _k10++) {
-                    const _a10_0 = A[o_d_a1_fc + _m10 + _k10 * 2], _a10_1 = A[o_d_a1_fc + (_m10 + 1) + _k10 * 2], _a10_2 = A[o_d_a1_fc + (_m10 + 2) + _k10 * 2], _a10_3 = A[o_d_a1_fc + (_m10 + 3) + _k10 * 2];
-                    const _b10 = o_a0_lstm + _k10 * 8 + 0;
-                    for (let _j10 = 0; _j10 < 8; _j10++) {
-                        const _c10 = A[_b10 + _j10];
-                        R[0 + _j10] += _a10_0 * _c10;
-                        R[8 + _j10] += _a10_1 * _c10;
-                        R[16 + _j10] += _a10_2 * _c10;
-                        R[24 + _j10] += _a10_3 * _c10;
+            const _M5 = 2, _K5 = n;
+            let _m5 = 0;
+            for (; _m5 + 4 <= _M5; _m5 += 4) {
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    R[0 + _j5] = 0;
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    R[8 + _j5] = 0;
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    R[16 + _j5] = 0;
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    R[24 + _j5] = 0;
+                for (let _k5 = 0; _k5 < _K5; _k5++) {
+                    const _a5_0 = A[o_d_a1_fc + _m5 + _k5 * 2], _a5_1 = A[o_d_a1_fc + (_m5 + 1) + _k5 * 2], _a5_2 = A[o_d_a1_fc + (_m5 + 2) + _k5 * 2], _a5_3 = A[o_d_a1_fc + (_m5 + 3) + _k5 * 2];
+                    const _b5 = o_a0_lstm + _k5 * 8 + 0;
+                    for (let _j5 = 0; _j5 < 8; _j5++) {
+                        const _c5 = A[_b5 + _j5];
+                        R[0 + _j5] += _a5_0 * _c5;
+                        R[8 + _j5] += _a5_1 * _c5;
+                        R[16 + _j5] += _a5_2 * _c5;
+                        R[24 + _j5] += _a5_3 * _c5;
                     }
                 }
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    A[o_g_fc_weight + _m10 * 8 + _j10] = R[0 + _j10];
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    A[o_g_fc_weight + (_m10 + 1) * 8 + _j10] = R[8 + _j10];
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    A[o_g_fc_weight + (_m10 + 2) * 8 + _j10] = R[16 + _j10];
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    A[o_g_fc_weight + (_m10 + 3) * 8 + _j10] = R[24 + _j10];
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    A[o_g_fc_weight + _m5 * 8 + _j5] = R[0 + _j5];
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    A[o_g_fc_weight + (_m5 + 1) * 8 + _j5] = R[8 + _j5];
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    A[o_g_fc_weight + (_m5 + 2) * 8 + _j5] = R[16 + _j5];
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    A[o_g_fc_weight + (_m5 + 3) * 8 + _j5] = R[24 + _j5];
             }
-            for (; _m10 < _M10; _m10++) {
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    R[0 + _j10] = 0;
-                for (let _k10 = 0; _k10 < _K10; _k10++) {
-                    const _a10_0 = A[o_d_a1_fc + _m10 + _k10 * 2];
-                    const _b10 = o_a0_lstm + _k10 * 8 + 0;
-                    for (let _j10 = 0; _j10 < 8; _j10++) {
-                        const _c10 = A[_b10 + _j10];
-                        R[0 + _j10] += _a10_0 * _c10;
+            for (; _m5 < _M5; _m5++) {
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    R[0 + _j5] = 0;
+                for (let _k5 = 0; _k5 < _K5; _k5++) {
+                    const _a5_0 = A[o_d_a1_fc + _m5 + _k5 * 2];
+                    const _b5 = o_a0_lstm + _k5 * 8 + 0;
+                    for (let _j5 = 0; _j5 < 8; _j5++) {
+                        const _c5 = A[_b5 + _j5];
+                        R[0 + _j5] += _a5_0 * _c5;
                     }
                 }
-                for (let _j10 = 0; _j10 < 8; _j10++)
-                    A[o_g_fc_weight + _m10 * 8 + _j10] = R[0 + _j10];
+                for (let _j5 = 0; _j5 < 8; _j5++)
+                    A[o_g_fc_weight + _m5 * 8 + _j5] = R[0 + _j5];
             }
         }
         for (let o = 0; o < 2; o++) {
@@ -619,50 +448,50 @@ function kernels(A, maxBatch) {
             A[o_g_fc_bias + o] = acc;
         }
         { // C[n×8] = A·B, K = 2
-            const _M11 = n, _K11 = 2;
-            let _m11 = 0;
-            for (; _m11 + 4 <= _M11; _m11 += 4) {
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    R[0 + _j11] = 0;
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    R[8 + _j11] = 0;
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    R[16 + _j11] = 0;
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    R[24 + _j11] = 0;
-                for (let _k11 = 0; _k11 < _K11; _k11++) {
-                    const _a11_0 = A[o_d_a1_fc + _m11 * 2 + _k11], _a11_1 = A[o_d_a1_fc + (_m11 + 1) * 2 + _k11], _a11_2 = A[o_d_a1_fc + (_m11 + 2) * 2 + _k11], _a11_3 = A[o_d_a1_fc + (_m11 + 3) * 2 + _k11];
-                    const _b11 = o_p_fc_weight + _k11 * 8 + 0;
-                    for (let _j11 = 0; _j11 < 8; _j11++) {
-                        const _c11 = A[_b11 + _j11];
-                        R[0 + _j11] += _a11_0 * _c11;
-                        R[8 + _j11] += _a11_1 * _c11;
-                        R[16 + _j11] += _a11_2 * _c11;
-                        R[24 + _j11] += _a11_3 * _c11;
+            const _M6 = n, _K6 = 2;
+            let _m6 = 0;
+            for (; _m6 + 4 <= _M6; _m6 += 4) {
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    R[0 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    R[8 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    R[16 + _j6] = 0;
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    R[24 + _j6] = 0;
+                for (let _k6 = 0; _k6 < _K6; _k6++) {
+                    const _a6_0 = A[o_d_a1_fc + _m6 * 2 + _k6], _a6_1 = A[o_d_a1_fc + (_m6 + 1) * 2 + _k6], _a6_2 = A[o_d_a1_fc + (_m6 + 2) * 2 + _k6], _a6_3 = A[o_d_a1_fc + (_m6 + 3) * 2 + _k6];
+                    const _b6 = o_p_fc_weight + _k6 * 8 + 0;
+                    for (let _j6 = 0; _j6 < 8; _j6++) {
+                        const _c6 = A[_b6 + _j6];
+                        R[0 + _j6] += _a6_0 * _c6;
+                        R[8 + _j6] += _a6_1 * _c6;
+                        R[16 + _j6] += _a6_2 * _c6;
+                        R[24 + _j6] += _a6_3 * _c6;
                     }
                 }
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    A[o_d_a0_lstm + _m11 * 8 + _j11] = R[0 + _j11];
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    A[o_d_a0_lstm + (_m11 + 1) * 8 + _j11] = R[8 + _j11];
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    A[o_d_a0_lstm + (_m11 + 2) * 8 + _j11] = R[16 + _j11];
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    A[o_d_a0_lstm + (_m11 + 3) * 8 + _j11] = R[24 + _j11];
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    A[o_d_a0_lstm + _m6 * 8 + _j6] = R[0 + _j6];
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    A[o_d_a0_lstm + (_m6 + 1) * 8 + _j6] = R[8 + _j6];
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    A[o_d_a0_lstm + (_m6 + 2) * 8 + _j6] = R[16 + _j6];
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    A[o_d_a0_lstm + (_m6 + 3) * 8 + _j6] = R[24 + _j6];
             }
-            for (; _m11 < _M11; _m11++) {
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    R[0 + _j11] = 0;
-                for (let _k11 = 0; _k11 < _K11; _k11++) {
-                    const _a11_0 = A[o_d_a1_fc + _m11 * 2 + _k11];
-                    const _b11 = o_p_fc_weight + _k11 * 8 + 0;
-                    for (let _j11 = 0; _j11 < 8; _j11++) {
-                        const _c11 = A[_b11 + _j11];
-                        R[0 + _j11] += _a11_0 * _c11;
+            for (; _m6 < _M6; _m6++) {
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    R[0 + _j6] = 0;
+                for (let _k6 = 0; _k6 < _K6; _k6++) {
+                    const _a6_0 = A[o_d_a1_fc + _m6 * 2 + _k6];
+                    const _b6 = o_p_fc_weight + _k6 * 8 + 0;
+                    for (let _j6 = 0; _j6 < 8; _j6++) {
+                        const _c6 = A[_b6 + _j6];
+                        R[0 + _j6] += _a6_0 * _c6;
                     }
                 }
-                for (let _j11 = 0; _j11 < 8; _j11++)
-                    A[o_d_a0_lstm + _m11 * 8 + _j11] = R[0 + _j11];
+                for (let _j6 = 0; _j6 < 8; _j6++)
+                    A[o_d_a0_lstm + _m6 * 8 + _j6] = R[0 + _j6];
             }
         }
     }
@@ -704,98 +533,98 @@ function kernels(A, maxBatch) {
                 }
             }
             { // C[n×8] = A·B, K = 32
-                const _M12 = n, _K12 = 32;
-                let _m12 = 0;
-                for (; _m12 + 4 <= _M12; _m12 += 4) {
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        R[0 + _j12] = 0;
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        R[8 + _j12] = 0;
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        R[16 + _j12] = 0;
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        R[24 + _j12] = 0;
-                    for (let _k12 = 0; _k12 < _K12; _k12++) {
-                        const _a12_0 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + _m12 * 512 + _k12], _a12_1 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m12 + 1) * 512 + _k12], _a12_2 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m12 + 2) * 512 + _k12], _a12_3 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m12 + 3) * 512 + _k12];
-                        const _b12 = o_p_lstm_weight_hh_l1 + _k12 * 8 + 0;
-                        for (let _j12 = 0; _j12 < 8; _j12++) {
-                            const _c12 = A[_b12 + _j12];
-                            R[0 + _j12] += _a12_0 * _c12;
-                            R[8 + _j12] += _a12_1 * _c12;
-                            R[16 + _j12] += _a12_2 * _c12;
-                            R[24 + _j12] += _a12_3 * _c12;
+                const _M7 = n, _K7 = 32;
+                let _m7 = 0;
+                for (; _m7 + 4 <= _M7; _m7 += 4) {
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        R[0 + _j7] = 0;
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        R[8 + _j7] = 0;
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        R[16 + _j7] = 0;
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        R[24 + _j7] = 0;
+                    for (let _k7 = 0; _k7 < _K7; _k7++) {
+                        const _a7_0 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + _m7 * 512 + _k7], _a7_1 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m7 + 1) * 512 + _k7], _a7_2 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m7 + 2) * 512 + _k7], _a7_3 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + (_m7 + 3) * 512 + _k7];
+                        const _b7 = o_p_lstm_weight_hh_l1 + _k7 * 8 + 0;
+                        for (let _j7 = 0; _j7 < 8; _j7++) {
+                            const _c7 = A[_b7 + _j7];
+                            R[0 + _j7] += _a7_0 * _c7;
+                            R[8 + _j7] += _a7_1 * _c7;
+                            R[16 + _j7] += _a7_2 * _c7;
+                            R[24 + _j7] += _a7_3 * _c7;
                         }
                     }
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        A[o_s0_dhNext + _m12 * 8 + _j12] = R[0 + _j12];
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        A[o_s0_dhNext + (_m12 + 1) * 8 + _j12] = R[8 + _j12];
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        A[o_s0_dhNext + (_m12 + 2) * 8 + _j12] = R[16 + _j12];
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        A[o_s0_dhNext + (_m12 + 3) * 8 + _j12] = R[24 + _j12];
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        A[o_s0_dhNext + _m7 * 8 + _j7] = R[0 + _j7];
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        A[o_s0_dhNext + (_m7 + 1) * 8 + _j7] = R[8 + _j7];
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        A[o_s0_dhNext + (_m7 + 2) * 8 + _j7] = R[16 + _j7];
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        A[o_s0_dhNext + (_m7 + 3) * 8 + _j7] = R[24 + _j7];
                 }
-                for (; _m12 < _M12; _m12++) {
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        R[0 + _j12] = 0;
-                    for (let _k12 = 0; _k12 < _K12; _k12++) {
-                        const _a12_0 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + _m12 * 512 + _k12];
-                        const _b12 = o_p_lstm_weight_hh_l1 + _k12 * 8 + 0;
-                        for (let _j12 = 0; _j12 < 8; _j12++) {
-                            const _c12 = A[_b12 + _j12];
-                            R[0 + _j12] += _a12_0 * _c12;
+                for (; _m7 < _M7; _m7++) {
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        R[0 + _j7] = 0;
+                    for (let _k7 = 0; _k7 < _K7; _k7++) {
+                        const _a7_0 = A[o_s0_dgates + ((15 + (tt * (-1))) * 32) + _m7 * 512 + _k7];
+                        const _b7 = o_p_lstm_weight_hh_l1 + _k7 * 8 + 0;
+                        for (let _j7 = 0; _j7 < 8; _j7++) {
+                            const _c7 = A[_b7 + _j7];
+                            R[0 + _j7] += _a7_0 * _c7;
                         }
                     }
-                    for (let _j12 = 0; _j12 < 8; _j12++)
-                        A[o_s0_dhNext + _m12 * 8 + _j12] = R[0 + _j12];
+                    for (let _j7 = 0; _j7 < 8; _j7++)
+                        A[o_s0_dhNext + _m7 * 8 + _j7] = R[0 + _j7];
                 }
             }
         }
         { // C[32×8] = A·B, K = (n * 16)
-            const _M13 = 32, _K13 = (n * 16);
-            let _m13 = 0;
-            for (; _m13 + 4 <= _M13; _m13 += 4) {
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    R[0 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    R[8 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    R[16 + _j13] = 0;
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    R[24 + _j13] = 0;
-                for (let _k13 = 0; _k13 < _K13; _k13++) {
-                    const _a13_0 = A[o_s0_dgates + _m13 + _k13 * 32], _a13_1 = A[o_s0_dgates + (_m13 + 1) + _k13 * 32], _a13_2 = A[o_s0_dgates + (_m13 + 2) + _k13 * 32], _a13_3 = A[o_s0_dgates + (_m13 + 3) + _k13 * 32];
-                    const _b13 = o_s0_h0 + _k13 * 8 + 0;
-                    for (let _j13 = 0; _j13 < 8; _j13++) {
-                        const _c13 = A[_b13 + _j13];
-                        R[0 + _j13] += _a13_0 * _c13;
-                        R[8 + _j13] += _a13_1 * _c13;
-                        R[16 + _j13] += _a13_2 * _c13;
-                        R[24 + _j13] += _a13_3 * _c13;
+            const _M8 = 32, _K8 = (n * 16);
+            let _m8 = 0;
+            for (; _m8 + 4 <= _M8; _m8 += 4) {
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    R[0 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    R[8 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    R[16 + _j8] = 0;
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    R[24 + _j8] = 0;
+                for (let _k8 = 0; _k8 < _K8; _k8++) {
+                    const _a8_0 = A[o_s0_dgates + _m8 + _k8 * 32], _a8_1 = A[o_s0_dgates + (_m8 + 1) + _k8 * 32], _a8_2 = A[o_s0_dgates + (_m8 + 2) + _k8 * 32], _a8_3 = A[o_s0_dgates + (_m8 + 3) + _k8 * 32];
+                    const _b8 = o_s0_h0 + _k8 * 8 + 0;
+                    for (let _j8 = 0; _j8 < 8; _j8++) {
+                        const _c8 = A[_b8 + _j8];
+                        R[0 + _j8] += _a8_0 * _c8;
+                        R[8 + _j8] += _a8_1 * _c8;
+                        R[16 + _j8] += _a8_2 * _c8;
+                        R[24 + _j8] += _a8_3 * _c8;
                     }
                 }
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    A[o_g_lstm_weight_ih_l1 + _m13 * 8 + _j13] = R[0 + _j13];
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    A[o_g_lstm_weight_ih_l1 + (_m13 + 1) * 8 + _j13] = R[8 + _j13];
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    A[o_g_lstm_weight_ih_l1 + (_m13 + 2) * 8 + _j13] = R[16 + _j13];
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    A[o_g_lstm_weight_ih_l1 + (_m13 + 3) * 8 + _j13] = R[24 + _j13];
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    A[o_g_lstm_weight_ih_l1 + _m8 * 8 + _j8] = R[0 + _j8];
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    A[o_g_lstm_weight_ih_l1 + (_m8 + 1) * 8 + _j8] = R[8 + _j8];
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    A[o_g_lstm_weight_ih_l1 + (_m8 + 2) * 8 + _j8] = R[16 + _j8];
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    A[o_g_lstm_weight_ih_l1 + (_m8 + 3) * 8 + _j8] = R[24 + _j8];
             }
-            for (; _m13 < _M13; _m13++) {
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    R[0 + _j13] = 0;
-                for (let _k13 = 0; _k13 < _K13; _k13++) {
-                    const _a13_0 = A[o_s0_dgates + _m13 + _k13 * 32];
-                    const _b13 = o_s0_h0 + _k13 * 8 + 0;
-                    for (let _j13 = 0; _j13 < 8; _j13++) {
-                        const _c13 = A[_b13 + _j13];
-                        R[0 + _j13] += _a13_0 * _c13;
+            for (; _m8 < _M8; _m8++) {
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    R[0 + _j8] = 0;
+                for (let _k8 = 0; _k8 < _K8; _k8++) {
+                    const _a8_0 = A[o_s0_dgates + _m8 + _k8 * 32];
+                    const _b8 = o_s0_h0 + _k8 * 8 + 0;
+                    for (let _j8 = 0; _j8 < 8; _j8++) {
+                        const _c8 = A[_b8 + _j8];
+                        R[0 + _j8] += _a8_0 * _c8;
                     }
                 }
-                for (let _j13 = 0; _j13 < 8; _j13++)
-                    A[o_g_lstm_weight_ih_l1 + _m13 * 8 + _j13] = R[0 + _j13];
+                for (let _j8 = 0; _j8 < 8; _j8++)
+                    A[o_g_lstm_weight_ih_l1 + _m8 * 8 + _j8] = R[0 + _j8];
             }
         }
         for (let z3 = 0; z3 < 256; z3++) {
@@ -803,50 +632,50 @@ function kernels(A, maxBatch) {
         }
         for (let t = 1; t < 16; t++) {
             { // C[32×8] += A·B, K = n
-                const _M14 = 32, _K14 = n;
-                let _m14 = 0;
-                for (; _m14 + 4 <= _M14; _m14 += 4) {
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        R[0 + _j14] = A[o_g_lstm_weight_hh_l1 + _m14 * 8 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        R[8 + _j14] = A[o_g_lstm_weight_hh_l1 + (_m14 + 1) * 8 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        R[16 + _j14] = A[o_g_lstm_weight_hh_l1 + (_m14 + 2) * 8 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        R[24 + _j14] = A[o_g_lstm_weight_hh_l1 + (_m14 + 3) * 8 + _j14];
-                    for (let _k14 = 0; _k14 < _K14; _k14++) {
-                        const _a14_0 = A[o_s0_dgates + (t * 32) + _m14 + _k14 * 512], _a14_1 = A[o_s0_dgates + (t * 32) + (_m14 + 1) + _k14 * 512], _a14_2 = A[o_s0_dgates + (t * 32) + (_m14 + 2) + _k14 * 512], _a14_3 = A[o_s0_dgates + (t * 32) + (_m14 + 3) + _k14 * 512];
-                        const _b14 = o_s0_h1 + ((t + (-1)) * 8) + _k14 * 128 + 0;
-                        for (let _j14 = 0; _j14 < 8; _j14++) {
-                            const _c14 = A[_b14 + _j14];
-                            R[0 + _j14] += _a14_0 * _c14;
-                            R[8 + _j14] += _a14_1 * _c14;
-                            R[16 + _j14] += _a14_2 * _c14;
-                            R[24 + _j14] += _a14_3 * _c14;
+                const _M9 = 32, _K9 = n;
+                let _m9 = 0;
+                for (; _m9 + 4 <= _M9; _m9 += 4) {
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        R[0 + _j9] = A[o_g_lstm_weight_hh_l1 + _m9 * 8 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        R[8 + _j9] = A[o_g_lstm_weight_hh_l1 + (_m9 + 1) * 8 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        R[16 + _j9] = A[o_g_lstm_weight_hh_l1 + (_m9 + 2) * 8 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        R[24 + _j9] = A[o_g_lstm_weight_hh_l1 + (_m9 + 3) * 8 + _j9];
+                    for (let _k9 = 0; _k9 < _K9; _k9++) {
+                        const _a9_0 = A[o_s0_dgates + (t * 32) + _m9 + _k9 * 512], _a9_1 = A[o_s0_dgates + (t * 32) + (_m9 + 1) + _k9 * 512], _a9_2 = A[o_s0_dgates + (t * 32) + (_m9 + 2) + _k9 * 512], _a9_3 = A[o_s0_dgates + (t * 32) + (_m9 + 3) + _k9 * 512];
+                        const _b9 = o_s0_h1 + ((t + (-1)) * 8) + _k9 * 128 + 0;
+                        for (let _j9 = 0; _j9 < 8; _j9++) {
+                            const _c9 = A[_b9 + _j9];
+                            R[0 + _j9] += _a9_0 * _c9;
+                            R[8 + _j9] += _a9_1 * _c9;
+                            R[16 + _j9] += _a9_2 * _c9;
+                            R[24 + _j9] += _a9_3 * _c9;
                         }
                     }
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        A[o_g_lstm_weight_hh_l1 + _m14 * 8 + _j14] = R[0 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        A[o_g_lstm_weight_hh_l1 + (_m14 + 1) * 8 + _j14] = R[8 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        A[o_g_lstm_weight_hh_l1 + (_m14 + 2) * 8 + _j14] = R[16 + _j14];
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        A[o_g_lstm_weight_hh_l1 + (_m14 + 3) * 8 + _j14] = R[24 + _j14];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        A[o_g_lstm_weight_hh_l1 + _m9 * 8 + _j9] = R[0 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        A[o_g_lstm_weight_hh_l1 + (_m9 + 1) * 8 + _j9] = R[8 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        A[o_g_lstm_weight_hh_l1 + (_m9 + 2) * 8 + _j9] = R[16 + _j9];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        A[o_g_lstm_weight_hh_l1 + (_m9 + 3) * 8 + _j9] = R[24 + _j9];
                 }
-                for (; _m14 < _M14; _m14++) {
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        R[0 + _j14] = A[o_g_lstm_weight_hh_l1 + _m14 * 8 + _j14];
-                    for (let _k14 = 0; _k14 < _K14; _k14++) {
-                        const _a14_0 = A[o_s0_dgates + (t * 32) + _m14 + _k14 * 512];
-                        const _b14 = o_s0_h1 + ((t + (-1)) * 8) + _k14 * 128 + 0;
-                        for (let _j14 = 0; _j14 < 8; _j14++) {
-                            const _c14 = A[_b14 + _j14];
-                            R[0 + _j14] += _a14_0 * _c14;
+                for (; _m9 < _M9; _m9++) {
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        R[0 + _j9] = A[o_g_lstm_weight_hh_l1 + _m9 * 8 + _j9];
+                    for (let _k9 = 0; _k9 < _K9; _k9++) {
+                        const _a9_0 = A[o_s0_dgates + (t * 32) + _m9 + _k9 * 512];
+                        const _b9 = o_s0_h1 + ((t + (-1)) * 8) + _k9 * 128 + 0;
+                        for (let _j9 = 0; _j9 < 8; _j9++) {
+                            const _c9 = A[_b9 + _j9];
+                            R[0 + _j9] += _a9_0 * _c9;
                         }
                     }
-                    for (let _j14 = 0; _j14 < 8; _j14++)
-                        A[o_g_lstm_weight_hh_l1 + _m14 * 8 + _j14] = R[0 + _j14];
+                    for (let _j9 = 0; _j9 < 8; _j9++)
+                        A[o_g_lstm_weight_hh_l1 + _m9 * 8 + _j9] = R[0 + _j9];
                 }
             }
         }
@@ -859,50 +688,50 @@ function kernels(A, maxBatch) {
             A[o_g_lstm_bias_hh_l1 + g] = acc;
         }
         { // C[(n * 16)×8] = A·B, K = 32
-            const _M15 = (n * 16), _K15 = 32;
-            let _m15 = 0;
-            for (; _m15 + 4 <= _M15; _m15 += 4) {
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    R[0 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    R[8 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    R[16 + _j15] = 0;
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    R[24 + _j15] = 0;
-                for (let _k15 = 0; _k15 < _K15; _k15++) {
-                    const _a15_0 = A[o_s0_dgates + _m15 * 32 + _k15], _a15_1 = A[o_s0_dgates + (_m15 + 1) * 32 + _k15], _a15_2 = A[o_s0_dgates + (_m15 + 2) * 32 + _k15], _a15_3 = A[o_s0_dgates + (_m15 + 3) * 32 + _k15];
-                    const _b15 = o_p_lstm_weight_ih_l1 + _k15 * 8 + 0;
-                    for (let _j15 = 0; _j15 < 8; _j15++) {
-                        const _c15 = A[_b15 + _j15];
-                        R[0 + _j15] += _a15_0 * _c15;
-                        R[8 + _j15] += _a15_1 * _c15;
-                        R[16 + _j15] += _a15_2 * _c15;
-                        R[24 + _j15] += _a15_3 * _c15;
+            const _M10 = (n * 16), _K10 = 32;
+            let _m10 = 0;
+            for (; _m10 + 4 <= _M10; _m10 += 4) {
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    R[0 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    R[8 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    R[16 + _j10] = 0;
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    R[24 + _j10] = 0;
+                for (let _k10 = 0; _k10 < _K10; _k10++) {
+                    const _a10_0 = A[o_s0_dgates + _m10 * 32 + _k10], _a10_1 = A[o_s0_dgates + (_m10 + 1) * 32 + _k10], _a10_2 = A[o_s0_dgates + (_m10 + 2) * 32 + _k10], _a10_3 = A[o_s0_dgates + (_m10 + 3) * 32 + _k10];
+                    const _b10 = o_p_lstm_weight_ih_l1 + _k10 * 8 + 0;
+                    for (let _j10 = 0; _j10 < 8; _j10++) {
+                        const _c10 = A[_b10 + _j10];
+                        R[0 + _j10] += _a10_0 * _c10;
+                        R[8 + _j10] += _a10_1 * _c10;
+                        R[16 + _j10] += _a10_2 * _c10;
+                        R[24 + _j10] += _a10_3 * _c10;
                     }
                 }
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    A[o_s0_dhBelow + _m15 * 8 + _j15] = R[0 + _j15];
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    A[o_s0_dhBelow + (_m15 + 1) * 8 + _j15] = R[8 + _j15];
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    A[o_s0_dhBelow + (_m15 + 2) * 8 + _j15] = R[16 + _j15];
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    A[o_s0_dhBelow + (_m15 + 3) * 8 + _j15] = R[24 + _j15];
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    A[o_s0_dhBelow + _m10 * 8 + _j10] = R[0 + _j10];
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    A[o_s0_dhBelow + (_m10 + 1) * 8 + _j10] = R[8 + _j10];
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    A[o_s0_dhBelow + (_m10 + 2) * 8 + _j10] = R[16 + _j10];
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    A[o_s0_dhBelow + (_m10 + 3) * 8 + _j10] = R[24 + _j10];
             }
-            for (; _m15 < _M15; _m15++) {
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    R[0 + _j15] = 0;
-                for (let _k15 = 0; _k15 < _K15; _k15++) {
-                    const _a15_0 = A[o_s0_dgates + _m15 * 32 + _k15];
-                    const _b15 = o_p_lstm_weight_ih_l1 + _k15 * 8 + 0;
-                    for (let _j15 = 0; _j15 < 8; _j15++) {
-                        const _c15 = A[_b15 + _j15];
-                        R[0 + _j15] += _a15_0 * _c15;
+            for (; _m10 < _M10; _m10++) {
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    R[0 + _j10] = 0;
+                for (let _k10 = 0; _k10 < _K10; _k10++) {
+                    const _a10_0 = A[o_s0_dgates + _m10 * 32 + _k10];
+                    const _b10 = o_p_lstm_weight_ih_l1 + _k10 * 8 + 0;
+                    for (let _j10 = 0; _j10 < 8; _j10++) {
+                        const _c10 = A[_b10 + _j10];
+                        R[0 + _j10] += _a10_0 * _c10;
                     }
                 }
-                for (let _j15 = 0; _j15 < 8; _j15++)
-                    A[o_s0_dhBelow + _m15 * 8 + _j15] = R[0 + _j15];
+                for (let _j10 = 0; _j10 < 8; _j10++)
+                    A[o_s0_dhBelow + _m10 * 8 + _j10] = R[0 + _j10];
             }
         }
         for (let z4 = 0; z4 < (n * 8); z4++) {
@@ -933,98 +762,98 @@ function kernels(A, maxBatch) {
                 }
             }
             { // C[n×8] = A·B, K = 32
-                const _M16 = n, _K16 = 32;
-                let _m16 = 0;
-                for (; _m16 + 4 <= _M16; _m16 += 4) {
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        R[0 + _j16] = 0;
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        R[8 + _j16] = 0;
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        R[16 + _j16] = 0;
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        R[24 + _j16] = 0;
-                    for (let _k16 = 0; _k16 < _K16; _k16++) {
-                        const _a16_0 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + _m16 * 512 + _k16], _a16_1 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m16 + 1) * 512 + _k16], _a16_2 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m16 + 2) * 512 + _k16], _a16_3 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m16 + 3) * 512 + _k16];
-                        const _b16 = o_p_lstm_weight_hh_l0 + _k16 * 8 + 0;
-                        for (let _j16 = 0; _j16 < 8; _j16++) {
-                            const _c16 = A[_b16 + _j16];
-                            R[0 + _j16] += _a16_0 * _c16;
-                            R[8 + _j16] += _a16_1 * _c16;
-                            R[16 + _j16] += _a16_2 * _c16;
-                            R[24 + _j16] += _a16_3 * _c16;
+                const _M11 = n, _K11 = 32;
+                let _m11 = 0;
+                for (; _m11 + 4 <= _M11; _m11 += 4) {
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        R[0 + _j11] = 0;
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        R[8 + _j11] = 0;
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        R[16 + _j11] = 0;
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        R[24 + _j11] = 0;
+                    for (let _k11 = 0; _k11 < _K11; _k11++) {
+                        const _a11_0 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + _m11 * 512 + _k11], _a11_1 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m11 + 1) * 512 + _k11], _a11_2 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m11 + 2) * 512 + _k11], _a11_3 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + (_m11 + 3) * 512 + _k11];
+                        const _b11 = o_p_lstm_weight_hh_l0 + _k11 * 8 + 0;
+                        for (let _j11 = 0; _j11 < 8; _j11++) {
+                            const _c11 = A[_b11 + _j11];
+                            R[0 + _j11] += _a11_0 * _c11;
+                            R[8 + _j11] += _a11_1 * _c11;
+                            R[16 + _j11] += _a11_2 * _c11;
+                            R[24 + _j11] += _a11_3 * _c11;
                         }
                     }
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        A[o_s0_dhNext + _m16 * 8 + _j16] = R[0 + _j16];
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        A[o_s0_dhNext + (_m16 + 1) * 8 + _j16] = R[8 + _j16];
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        A[o_s0_dhNext + (_m16 + 2) * 8 + _j16] = R[16 + _j16];
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        A[o_s0_dhNext + (_m16 + 3) * 8 + _j16] = R[24 + _j16];
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        A[o_s0_dhNext + _m11 * 8 + _j11] = R[0 + _j11];
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        A[o_s0_dhNext + (_m11 + 1) * 8 + _j11] = R[8 + _j11];
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        A[o_s0_dhNext + (_m11 + 2) * 8 + _j11] = R[16 + _j11];
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        A[o_s0_dhNext + (_m11 + 3) * 8 + _j11] = R[24 + _j11];
                 }
-                for (; _m16 < _M16; _m16++) {
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        R[0 + _j16] = 0;
-                    for (let _k16 = 0; _k16 < _K16; _k16++) {
-                        const _a16_0 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + _m16 * 512 + _k16];
-                        const _b16 = o_p_lstm_weight_hh_l0 + _k16 * 8 + 0;
-                        for (let _j16 = 0; _j16 < 8; _j16++) {
-                            const _c16 = A[_b16 + _j16];
-                            R[0 + _j16] += _a16_0 * _c16;
+                for (; _m11 < _M11; _m11++) {
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        R[0 + _j11] = 0;
+                    for (let _k11 = 0; _k11 < _K11; _k11++) {
+                        const _a11_0 = A[o_s0_dgates + ((15 + (tt1 * (-1))) * 32) + _m11 * 512 + _k11];
+                        const _b11 = o_p_lstm_weight_hh_l0 + _k11 * 8 + 0;
+                        for (let _j11 = 0; _j11 < 8; _j11++) {
+                            const _c11 = A[_b11 + _j11];
+                            R[0 + _j11] += _a11_0 * _c11;
                         }
                     }
-                    for (let _j16 = 0; _j16 < 8; _j16++)
-                        A[o_s0_dhNext + _m16 * 8 + _j16] = R[0 + _j16];
+                    for (let _j11 = 0; _j11 < 8; _j11++)
+                        A[o_s0_dhNext + _m11 * 8 + _j11] = R[0 + _j11];
                 }
             }
         }
         { // C[32×10] = A·B, K = (n * 16)
-            const _M17 = 32, _K17 = (n * 16);
-            let _m17 = 0;
-            for (; _m17 + 4 <= _M17; _m17 += 4) {
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    R[0 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    R[10 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    R[20 + _j17] = 0;
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    R[30 + _j17] = 0;
-                for (let _k17 = 0; _k17 < _K17; _k17++) {
-                    const _a17_0 = A[o_s0_dgates + _m17 + _k17 * 32], _a17_1 = A[o_s0_dgates + (_m17 + 1) + _k17 * 32], _a17_2 = A[o_s0_dgates + (_m17 + 2) + _k17 * 32], _a17_3 = A[o_s0_dgates + (_m17 + 3) + _k17 * 32];
-                    const _b17 = o_x + _k17 * 10 + 0;
-                    for (let _j17 = 0; _j17 < 10; _j17++) {
-                        const _c17 = A[_b17 + _j17];
-                        R[0 + _j17] += _a17_0 * _c17;
-                        R[10 + _j17] += _a17_1 * _c17;
-                        R[20 + _j17] += _a17_2 * _c17;
-                        R[30 + _j17] += _a17_3 * _c17;
+            const _M12 = 32, _K12 = (n * 16);
+            let _m12 = 0;
+            for (; _m12 + 4 <= _M12; _m12 += 4) {
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    R[0 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    R[10 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    R[20 + _j12] = 0;
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    R[30 + _j12] = 0;
+                for (let _k12 = 0; _k12 < _K12; _k12++) {
+                    const _a12_0 = A[o_s0_dgates + _m12 + _k12 * 32], _a12_1 = A[o_s0_dgates + (_m12 + 1) + _k12 * 32], _a12_2 = A[o_s0_dgates + (_m12 + 2) + _k12 * 32], _a12_3 = A[o_s0_dgates + (_m12 + 3) + _k12 * 32];
+                    const _b12 = o_x + _k12 * 10 + 0;
+                    for (let _j12 = 0; _j12 < 10; _j12++) {
+                        const _c12 = A[_b12 + _j12];
+                        R[0 + _j12] += _a12_0 * _c12;
+                        R[10 + _j12] += _a12_1 * _c12;
+                        R[20 + _j12] += _a12_2 * _c12;
+                        R[30 + _j12] += _a12_3 * _c12;
                     }
                 }
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    A[o_g_lstm_weight_ih_l0 + _m17 * 10 + _j17] = R[0 + _j17];
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    A[o_g_lstm_weight_ih_l0 + (_m17 + 1) * 10 + _j17] = R[10 + _j17];
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    A[o_g_lstm_weight_ih_l0 + (_m17 + 2) * 10 + _j17] = R[20 + _j17];
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    A[o_g_lstm_weight_ih_l0 + (_m17 + 3) * 10 + _j17] = R[30 + _j17];
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    A[o_g_lstm_weight_ih_l0 + _m12 * 10 + _j12] = R[0 + _j12];
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    A[o_g_lstm_weight_ih_l0 + (_m12 + 1) * 10 + _j12] = R[10 + _j12];
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    A[o_g_lstm_weight_ih_l0 + (_m12 + 2) * 10 + _j12] = R[20 + _j12];
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    A[o_g_lstm_weight_ih_l0 + (_m12 + 3) * 10 + _j12] = R[30 + _j12];
             }
-            for (; _m17 < _M17; _m17++) {
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    R[0 + _j17] = 0;
-                for (let _k17 = 0; _k17 < _K17; _k17++) {
-                    const _a17_0 = A[o_s0_dgates + _m17 + _k17 * 32];
-                    const _b17 = o_x + _k17 * 10 + 0;
-                    for (let _j17 = 0; _j17 < 10; _j17++) {
-                        const _c17 = A[_b17 + _j17];
-                        R[0 + _j17] += _a17_0 * _c17;
+            for (; _m12 < _M12; _m12++) {
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    R[0 + _j12] = 0;
+                for (let _k12 = 0; _k12 < _K12; _k12++) {
+                    const _a12_0 = A[o_s0_dgates + _m12 + _k12 * 32];
+                    const _b12 = o_x + _k12 * 10 + 0;
+                    for (let _j12 = 0; _j12 < 10; _j12++) {
+                        const _c12 = A[_b12 + _j12];
+                        R[0 + _j12] += _a12_0 * _c12;
                     }
                 }
-                for (let _j17 = 0; _j17 < 10; _j17++)
-                    A[o_g_lstm_weight_ih_l0 + _m17 * 10 + _j17] = R[0 + _j17];
+                for (let _j12 = 0; _j12 < 10; _j12++)
+                    A[o_g_lstm_weight_ih_l0 + _m12 * 10 + _j12] = R[0 + _j12];
             }
         }
         for (let z6 = 0; z6 < 256; z6++) {
@@ -1032,50 +861,50 @@ function kernels(A, maxBatch) {
         }
         for (let t1 = 1; t1 < 16; t1++) {
             { // C[32×8] += A·B, K = n
-                const _M18 = 32, _K18 = n;
-                let _m18 = 0;
-                for (; _m18 + 4 <= _M18; _m18 += 4) {
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        R[0 + _j18] = A[o_g_lstm_weight_hh_l0 + _m18 * 8 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        R[8 + _j18] = A[o_g_lstm_weight_hh_l0 + (_m18 + 1) * 8 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        R[16 + _j18] = A[o_g_lstm_weight_hh_l0 + (_m18 + 2) * 8 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        R[24 + _j18] = A[o_g_lstm_weight_hh_l0 + (_m18 + 3) * 8 + _j18];
-                    for (let _k18 = 0; _k18 < _K18; _k18++) {
-                        const _a18_0 = A[o_s0_dgates + (t1 * 32) + _m18 + _k18 * 512], _a18_1 = A[o_s0_dgates + (t1 * 32) + (_m18 + 1) + _k18 * 512], _a18_2 = A[o_s0_dgates + (t1 * 32) + (_m18 + 2) + _k18 * 512], _a18_3 = A[o_s0_dgates + (t1 * 32) + (_m18 + 3) + _k18 * 512];
-                        const _b18 = o_s0_h0 + ((t1 + (-1)) * 8) + _k18 * 128 + 0;
-                        for (let _j18 = 0; _j18 < 8; _j18++) {
-                            const _c18 = A[_b18 + _j18];
-                            R[0 + _j18] += _a18_0 * _c18;
-                            R[8 + _j18] += _a18_1 * _c18;
-                            R[16 + _j18] += _a18_2 * _c18;
-                            R[24 + _j18] += _a18_3 * _c18;
+                const _M13 = 32, _K13 = n;
+                let _m13 = 0;
+                for (; _m13 + 4 <= _M13; _m13 += 4) {
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        R[0 + _j13] = A[o_g_lstm_weight_hh_l0 + _m13 * 8 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        R[8 + _j13] = A[o_g_lstm_weight_hh_l0 + (_m13 + 1) * 8 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        R[16 + _j13] = A[o_g_lstm_weight_hh_l0 + (_m13 + 2) * 8 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        R[24 + _j13] = A[o_g_lstm_weight_hh_l0 + (_m13 + 3) * 8 + _j13];
+                    for (let _k13 = 0; _k13 < _K13; _k13++) {
+                        const _a13_0 = A[o_s0_dgates + (t1 * 32) + _m13 + _k13 * 512], _a13_1 = A[o_s0_dgates + (t1 * 32) + (_m13 + 1) + _k13 * 512], _a13_2 = A[o_s0_dgates + (t1 * 32) + (_m13 + 2) + _k13 * 512], _a13_3 = A[o_s0_dgates + (t1 * 32) + (_m13 + 3) + _k13 * 512];
+                        const _b13 = o_s0_h0 + ((t1 + (-1)) * 8) + _k13 * 128 + 0;
+                        for (let _j13 = 0; _j13 < 8; _j13++) {
+                            const _c13 = A[_b13 + _j13];
+                            R[0 + _j13] += _a13_0 * _c13;
+                            R[8 + _j13] += _a13_1 * _c13;
+                            R[16 + _j13] += _a13_2 * _c13;
+                            R[24 + _j13] += _a13_3 * _c13;
                         }
                     }
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        A[o_g_lstm_weight_hh_l0 + _m18 * 8 + _j18] = R[0 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        A[o_g_lstm_weight_hh_l0 + (_m18 + 1) * 8 + _j18] = R[8 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        A[o_g_lstm_weight_hh_l0 + (_m18 + 2) * 8 + _j18] = R[16 + _j18];
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        A[o_g_lstm_weight_hh_l0 + (_m18 + 3) * 8 + _j18] = R[24 + _j18];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        A[o_g_lstm_weight_hh_l0 + _m13 * 8 + _j13] = R[0 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        A[o_g_lstm_weight_hh_l0 + (_m13 + 1) * 8 + _j13] = R[8 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        A[o_g_lstm_weight_hh_l0 + (_m13 + 2) * 8 + _j13] = R[16 + _j13];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        A[o_g_lstm_weight_hh_l0 + (_m13 + 3) * 8 + _j13] = R[24 + _j13];
                 }
-                for (; _m18 < _M18; _m18++) {
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        R[0 + _j18] = A[o_g_lstm_weight_hh_l0 + _m18 * 8 + _j18];
-                    for (let _k18 = 0; _k18 < _K18; _k18++) {
-                        const _a18_0 = A[o_s0_dgates + (t1 * 32) + _m18 + _k18 * 512];
-                        const _b18 = o_s0_h0 + ((t1 + (-1)) * 8) + _k18 * 128 + 0;
-                        for (let _j18 = 0; _j18 < 8; _j18++) {
-                            const _c18 = A[_b18 + _j18];
-                            R[0 + _j18] += _a18_0 * _c18;
+                for (; _m13 < _M13; _m13++) {
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        R[0 + _j13] = A[o_g_lstm_weight_hh_l0 + _m13 * 8 + _j13];
+                    for (let _k13 = 0; _k13 < _K13; _k13++) {
+                        const _a13_0 = A[o_s0_dgates + (t1 * 32) + _m13 + _k13 * 512];
+                        const _b13 = o_s0_h0 + ((t1 + (-1)) * 8) + _k13 * 128 + 0;
+                        for (let _j13 = 0; _j13 < 8; _j13++) {
+                            const _c13 = A[_b13 + _j13];
+                            R[0 + _j13] += _a13_0 * _c13;
                         }
                     }
-                    for (let _j18 = 0; _j18 < 8; _j18++)
-                        A[o_g_lstm_weight_hh_l0 + _m18 * 8 + _j18] = R[0 + _j18];
+                    for (let _j13 = 0; _j13 < 8; _j13++)
+                        A[o_g_lstm_weight_hh_l0 + _m13 * 8 + _j13] = R[0 + _j13];
                 }
             }
         }
@@ -1094,8 +923,8 @@ function kernels(A, maxBatch) {
             f1(n);
         },
         forwardTrain(n) {
-            ft0(n);
-            ft1(n);
+            f0(n);
+            f1(n);
         },
         backward(n) {
             loss(n);
