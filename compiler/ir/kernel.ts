@@ -192,12 +192,12 @@ export class KernelBuilder {
   }
 
   store(buf: string, idx: Operand, value: Operand): void {
-    this.emit({ k: 'store', buf, idx: lift(idx, 'i32'), value: lift(value, 'f32'), acc: false });
+    this.write(buf, idx, value, false);
   }
 
   /** buf[idx] += value */
   accumulate(buf: string, idx: Operand, value: Operand): void {
-    this.emit({ k: 'store', buf, idx: lift(idx, 'i32'), value: lift(value, 'f32'), acc: true });
+    this.write(buf, idx, value, true);
   }
 
   /** buf[idx] = value, or += when `acc` (gradient accumulation where a value fans out). */
